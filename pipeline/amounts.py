@@ -1,0 +1,190 @@
+"""Amounts of money: every way the pages write kronor, turned into whole kronor.
+
+Two entry points:
+- `parse_amount` reads the value of a labelled amount field ("Beviljat ESF-stöd: 2 761 412 kr");
+  a bare number is accepted there because the label says it is money.
+- `find_amounts` scans prose and only accepts numbers with a currency unit
+  ("avsätter 42 miljoner kronor"), so postcodes, org numbers, years and counts never match.
+
+Approximate amounts ("cirka", "drygt", ...) and foreign currencies give no value, with a reason:
+a wrong number is worse than a missing one.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+
+# Number, optionally with space/dot thousand groups and a decimal comma.
+_NUM = r"(?P<num>\d{1,3}(?:(?P<sep>[ .])\d{3})(?:(?P=sep)\d{3})*|\d+)(?:,(?P<dec>\d+|-))?"
+
+# Units: longest first. Scale multiplies the number.
+_UNIT_SCALE: dict[str, int] = {
+    "miljarder kronor": 10**9,
+    "miljard kronor": 10**9,
+    "miljoner kronor": 10**6,
+    "miljon kronor": 10**6,
+    "miljoner kr": 10**6,
+    "miljoner sek": 10**6,
+    "tusen kronor": 10**3,
+    "tusen kr": 10**3,
+    "miljarder": 10**9,
+    "miljard": 10**9,
+    "miljoner": 10**6,
+    "miljon": 10**6,
+    "mdkr": 10**9,
+    "msek": 10**6,
+    "mkr": 10**6,
+    "mnkr": 10**6,
+    "mn kr": 10**6,
+    "milj. kr": 10**6,
+    "milj kr": 10**6,
+    "tkr": 10**3,
+    "ksek": 10**3,
+    "kronor": 1,
+    "kr": 1,
+    "sek": 1,
+    ":-": 1,
+}
+# Units that state the currency (a bare "miljoner" does not).
+_CURRENCY_UNITS = {u for u in _UNIT_SCALE if u not in {"miljarder", "miljard", "miljoner", "miljon"}}
+_UNIT_RE = "|".join(re.escape(u) for u in sorted(_UNIT_SCALE, key=len, reverse=True))
+
+_FOREIGN = re.compile(r"€|\beur(?:o|os)?\b|\busd\b|\$|\bnok\b|\bdkk\b", re.IGNORECASE)
+_APPROX = re.compile(
+    r"\b(?:cirka|ca|c:a|drygt|knappt|nästan|omkring|runt|ungefär|uppemot|upp till|över|"
+    r"närmare|minst|högst|max|maximalt|mer än|mindre än|approximately|about|around|over)\s*\.?\s*$",
+    re.IGNORECASE,
+)
+
+_AMOUNT_IN_VALUE = re.compile(_NUM + r"\s*(?P<unit>" + _UNIT_RE + r")?(?![\wåäö])", re.IGNORECASE)
+_AMOUNT_IN_PROSE = re.compile(
+    r"(?<![\d.,])" + _NUM + r"\s*(?P<unit>" + _UNIT_RE + r")(?![\wåäö])", re.IGNORECASE
+)
+
+# Number words for "Fem miljoner kronor".
+_ONES = {
+    "en": 1, "ett": 1, "två": 2, "tre": 3, "fyra": 4, "fem": 5, "sex": 6, "sju": 7, "åtta": 8,
+    "nio": 9, "tio": 10, "elva": 11, "tolv": 12, "tretton": 13, "fjorton": 14, "femton": 15,
+    "sexton": 16, "sjutton": 17, "arton": 18, "nitton": 19,
+}
+_TENS = {"tjugo": 20, "trettio": 30, "fyrtio": 40, "femtio": 50, "sextio": 60, "sjuttio": 70,
+         "åttio": 80, "nittio": 90}
+_WORD_NUM = r"(?P<word>(?:" + "|".join(sorted(_TENS, key=len, reverse=True)) + r")?(?:" + "|".join(
+    sorted(_ONES, key=len, reverse=True)) + r")?|hundra)"
+_WORD_AMOUNT = re.compile(
+    r"(?<![\wåäö])" + _WORD_NUM + r"\s+(?P<unit>miljarder kronor|miljard kronor|miljoner kronor|miljon kronor|"
+    r"tusen kronor|miljoner|miljon|miljarder|miljard)(?![\wåäö])",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class AmountMatch:
+    """An amount found in prose: where, how much (None when approximate or foreign) and why."""
+
+    start: int
+    end: int
+    text: str
+    value: int | None
+    reason: str | None = None  # why value is None, e.g. "approximate amount"
+
+
+def _word_value(word: str) -> int | None:
+    w = word.lower()
+    if not w:
+        return None
+    if w == "hundra":
+        return 100
+    for tens, tv in _TENS.items():
+        if w.startswith(tens):
+            rest = w[len(tens):]
+            if not rest:
+                return tv
+            ov = _ONES.get(rest)
+            return tv + ov if ov is not None and ov < 10 else None
+    return _ONES.get(w)
+
+
+def _to_kronor(num: str, sep: str | None, dec: str | None, unit: str | None) -> int | None:
+    digits = num.replace(" ", "").replace(".", "") if sep else num
+    scale = _UNIT_SCALE.get((unit or "").lower(), 1)
+    try:
+        value = Decimal(digits)
+        if dec and dec != "-":
+            value += Decimal("0." + dec)
+    except InvalidOperation:
+        return None
+    total = value * scale
+    if scale == 1 and dec and dec != "-" and len(dec) != 2:
+        return None  # "1,5 kr" is not an amount we trust
+    return int(total.to_integral_value())
+
+
+def parse_amount_detailed(text: str) -> tuple[int | None, str | None]:
+    """Read the value of a labelled amount field. Returns (kronor, None) or (None, reason)."""
+    s = " ".join(text.split())
+    if not s:
+        return None, "empty value"
+    if _FOREIGN.search(s):
+        return None, "amount not in kronor"
+    m = _WORD_AMOUNT.search(s)
+    if m and _word_value(m.group("word")) is not None and not re.search(r"\d", s):
+        if _APPROX.search(s[: m.start()]):
+            return None, "approximate amount"
+        return _word_value(m.group("word")) * _UNIT_SCALE[m.group("unit").lower()], None  # type: ignore[operator]
+    if "%" in s or re.search(r"\bprocent\b", s, re.IGNORECASE):
+        return None, "percentage, not an amount"
+    if re.search(r"\d-\d", s):
+        return None, "looks like an organisation number or a range"
+    found = [mm for mm in _AMOUNT_IN_VALUE.finditer(s)]
+    if not found:
+        return None, "no number"
+    values = {_to_kronor(mm.group("num"), mm.group("sep"), mm.group("dec"), mm.group("unit")) for mm in found}
+    if len(values) > 1:
+        return None, "several different amounts"
+    mm = found[0]
+    if _APPROX.search(s[: mm.start()]):
+        return None, "approximate amount"
+    value = values.pop()
+    if value is None:
+        return None, "unreadable amount"
+    if mm.group("unit") is None and not mm.group("sep") and re.fullmatch(r"(19|20)\d\d", mm.group("num")):
+        return None, "a year, not an amount"
+    return value, None
+
+
+def parse_amount(text: str) -> int | None:
+    """Whole kronor from a labelled amount value ("2 761 412 kr", "32,6 MSEK"), else None."""
+    return parse_amount_detailed(text)[0]
+
+
+def find_amounts(text: str) -> list[AmountMatch]:
+    """Amounts written with a currency unit in prose, in text order.
+
+    Bare "70 miljoner" counts only with an explicit currency nearby (the label or "kronor");
+    approximate amounts are returned with value None and a reason, so callers can record why.
+    """
+    out: list[AmountMatch] = []
+    for m in _AMOUNT_IN_PROSE.finditer(text):
+        unit = m.group("unit").lower()
+        if unit not in _CURRENCY_UNITS:
+            continue
+        value = _to_kronor(m.group("num"), m.group("sep"), m.group("dec"), unit)
+        reason = None
+        if _APPROX.search(text[max(0, m.start() - 20): m.start()]):
+            value, reason = None, "approximate amount"
+        out.append(AmountMatch(m.start(), m.end(), m.group(0), value, reason))
+    for m in _WORD_AMOUNT.finditer(text):
+        unit = m.group("unit").lower()
+        wv = _word_value(m.group("word"))
+        if wv is None or unit not in _CURRENCY_UNITS:
+            continue
+        value2: int | None = wv * _UNIT_SCALE[unit]
+        reason = None
+        if _APPROX.search(text[max(0, m.start() - 20): m.start()]):
+            value2, reason = None, "approximate amount"
+        out.append(AmountMatch(m.start(), m.end(), m.group(0), value2, reason))
+    out.sort(key=lambda a: a.start)
+    return out
