@@ -1,0 +1,80 @@
+"""Classification: what kind of page this is (project, call, regional_plan, other) and which
+layout (template) it uses. Signals are regular expressions in data/page_signals.csv.
+
+The layout never decides the programme period; it only tells the extractor where to look.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from pipeline.labels import DATA_DIR
+from pipeline.segment import Segmented, is_boilerplate
+
+PROJECT_FIELDS = {
+    "diarienummer", "owner", "contact_name", "contact_email", "period", "start_date", "end_date",
+    "total_budget_sek", "eu_grant_sek", "other_fund_grant_sek", "programme_area",
+    "specific_objective", "planned_participants", "eu_cofinancing_rate_pct", "intervention_type",
+    "eu_contribution", "phase",
+}
+ESFPLUS_LABELS = {"fund", "programme_cci", "nuts2", "country"}
+
+
+@dataclass(frozen=True)
+class Classification:
+    page_kind: str  # project | call | regional_plan | other
+    template: str
+    reason: str  # one line saying why, for the manifest of skipped pages
+
+
+@lru_cache(maxsize=1)
+def signals() -> dict[str, re.Pattern[str]]:
+    with open(DATA_DIR / "page_signals.csv", encoding="utf-8", newline="") as fh:
+        return {row["signal"]: re.compile(row["pattern"], re.MULTILINE) for row in csv.DictReader(fh)}
+
+
+def heading_lines(seg: Segmented, n: int = 4) -> list[str]:
+    """The first few non-chrome lines: where a page says what it is."""
+    out = []
+    for ln in seg.lines:
+        s = ln.strip()
+        if s and not is_boilerplate(s):
+            out.append(s)
+            if len(out) >= n:
+                break
+    return out
+
+
+def classify(text: str, seg: Segmented) -> Classification:
+    sig = signals()
+    fields = {p.field for p in seg.pairs if p.value or p.field in {"start_date", "end_date"}}
+    project_fields = fields & PROJECT_FIELDS
+    head = " ".join(heading_lines(seg, 3))
+    has_call_amount = "call_amount_sek" in fields
+    if has_call_amount or (sig["call_window"].search(text) and sig["call_heading"].search(text)
+                           and not {"owner", "eu_grant_sek"} & fields):
+        return Classification("call", "call_fields" if seg.layout else "call_prose",
+                              "call for proposals (Utlyst belopp / application window)")
+    if sig["regional_plan_heading"].search(head):
+        return Classification("regional_plan", "regional_plan", "regional action plan / priorities page")
+    if sig["kohesio"].search(text) and project_fields:
+        return Classification("project", "kohesio", "Kohesio project page")
+    if len(project_fields) >= 3:
+        if seg.layout == "glued":
+            template = "bank_glued"
+        elif seg.layout == "colon":
+            template = "bank_esfplus" if fields & ESFPLUS_LABELS else "bank_colon"
+        elif seg.layout == "plain":
+            template = "bank_plain"
+        else:
+            template = "owner_site" if any(sig["facts_heading"].match(ln.strip()) for ln in seg.lines) else "fact_list"
+        return Classification("project", template, "project fact block")
+    if sig["decision_letter"].search(text) and sig["decision_project"].search(text):
+        return Classification("project", "decision_letter", "funding decision letter naming one project")
+    if any(sig["facts_heading"].match(ln.strip()) for ln in seg.lines) and sig["project_started"].search(text):
+        return Classification("project", "owner_site", "owner's own page with a fact box")
+    return Classification("other", "article" if seg.layout is None else "info_page",
+                          "not a project, call or regional plan page")

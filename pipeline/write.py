@@ -1,0 +1,75 @@
+"""Writing: rows -> Parquet tables with the schemas from schemas/, all-or-nothing.
+
+Tables are first written into a temporary folder inside the output folder and moved into
+place only when every table of the run is written, so an interrupted run (Ctrl-C, kill) leaves
+the previous tables intact and readable. The pandas metadata stored with each file makes
+`pd.read_parquet` give Int64 and date columns, never float or object for them.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any, Iterable
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from pipeline import __version__
+from pipeline.schemas import SCHEMA_VERSION, load_schema
+
+_PANDAS_TYPES = {pa.int64(): pd.Int64Dtype(), pa.date32(): pd.ArrowDtype(pa.date32())}
+
+
+def _ts(value: Any) -> Any:
+    if value is None or isinstance(value, datetime):
+        return value
+    try:
+        dt = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return dt if dt.tzinfo else dt.replace(tzinfo=timezone.utc)
+
+
+def to_arrow(table: str, rows: Iterable[dict[str, Any]]) -> pa.Table:
+    """Rows (dicts with the schema's column names) -> an Arrow table with the exact schema."""
+    schema = load_schema(table)
+    arrow_schema = schema.to_arrow()
+    ts_cols = [c.name for c in schema.columns if c.type == "timestamp"]
+    clean = []
+    for r in rows:
+        row = {name: r.get(name) for name in schema.names}
+        for c in ts_cols:
+            row[c] = _ts(row[c])
+        clean.append(row)
+    t = pa.Table.from_pylist(clean, schema=arrow_schema)
+    df = t.to_pandas(types_mapper=_PANDAS_TYPES.get)
+    out = pa.Table.from_pandas(df, schema=arrow_schema, preserve_index=False)
+    meta = dict(out.schema.metadata or {})
+    meta.update({b"table": table.encode(), b"schema_version": SCHEMA_VERSION.encode(),
+                 b"pipeline_version": __version__.encode()})
+    return out.replace_schema_metadata(meta)
+
+
+def write_tables(out_dir: Path, tables: dict[str, list[dict[str, Any]]]) -> dict[str, Path]:
+    """Write every table, then move them all into `out_dir`. Raises OSError if it cannot."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=".tmp-run-", dir=out_dir))
+    try:
+        staged: dict[str, Path] = {}
+        for name, rows in tables.items():
+            path = tmp / f"{name}.parquet"
+            pq.write_table(to_arrow(name, rows), path)
+            staged[name] = path
+        final: dict[str, Path] = {}
+        for name, path in staged.items():
+            dest = out_dir / f"{name}.parquet"
+            os.replace(path, dest)
+            final[name] = dest
+        return final
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
