@@ -28,7 +28,7 @@ import pandas as pd
 from pipeline.normalise import programme_area_code
 from pipeline.regions import canonical_region
 
-PROJECT_KINDS = {"esf_project_2014_2020", "esf_project_2021_2027", "other_fund_project"}
+PROJECT_KINDS = {"esf_project_2007_2013", "esf_project_2014_2020", "esf_project_2021_2027", "other_fund_project"}
 # gold field -> output column of project_pages
 PROJECT_FIELDS = {
     "title": "title", "project_id": "diarienummer", "owner": "owner", "contact_person": "contact_name",
