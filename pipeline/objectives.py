@@ -1,0 +1,182 @@
+"""Project objectives: programme area, specific objective, stated goals and target groups.
+
+Rows (kind, code, text, position):
+- `programme_area` / `specific_objective`: the page's codes, named from the reference table
+  (data/programme_objectives.csv) when the period is known or the code is unambiguous;
+- `goal`: items of numbered/bulleted lists in objective/purpose/description sections, every
+  sentence of a Mål/Målsättning section, and sentences elsewhere that state an aim
+  ("Målet är att ...", "Syftet med förstudien är att ...", "Projektmålet är ...");
+- `target_group`: items or paragraphs of a Målgrupp section, and sentences such as
+  "Projektets målgrupp är ..." / "Målgruppen är ..." / "Projektet riktar sig till ...".
+Sentences come from the shared spaCy sentencizer (`get_nlp()`).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from pipeline.nlp import get_nlp
+from pipeline.programmes import infer_period, lookup_area, lookup_objective
+from pipeline.sections import Section
+
+_BULLET = re.compile(r"^\s*(?:[•·▪◦●♦■□➢►‣*]|[-–—](?=\s))\s*(?P<text>\S.*)$")
+_NUMBERED = re.compile(r"^\s*(?P<num>\d{1,2}|[a-h])\s*[).]\s+(?P<text>\S.*)$")
+
+_AIM = re.compile(
+    r"(?:^|\b(?:och|dess|samt)\s+)"
+    r"(?:det\s+)?(?:övergripande\s+|långsiktiga\s+|huvudsakliga\s+)?"
+    r"(?:projektmål(?:et|en)?|mål(?:et|en|sättningen)?|syftet|delmål(?:et|en)?|effektmål(?:et|en)?|"
+    r"projektets\s+(?:\w+\s+)?(?:mål|syfte)|förstudiens\s+(?:mål|syfte)|huvudmål(?:et)?)"
+    r"(?:\s+med\s+[\wåäöÅÄÖ .-]{1,60}?)?"
+    r"(?:\s+(?:för|inom)\s+[\wåäöÅÄÖ .-]{1,40}?)?"
+    r"\s+(?:är|var|blir|ska\s+vara)\b",
+    re.IGNORECASE,
+)
+_AIM_VERB = re.compile(
+    r"^(?:projektet|förstudien|satsningen|insatsen|[A-ZÅÄÖ][\w.\- ]{0,40}?)\s+"
+    r"(?:syftar|har\s+som\s+(?:mål|syfte))\s+(?:till\s+)?att\b",
+)
+_TARGET = re.compile(
+    r"(?:^|\b)(?:projektets\s+|förstudiens\s+|den\s+primära\s+|den\s+huvudsakliga\s+)?"
+    r"målgrupp(?:en|erna)?(?:\s+(?:för|i)\s+[\wåäöÅÄÖ .-]{1,40}?)?\s+(?:är|utgörs\s+av|består\s+av)\b",
+    re.IGNORECASE,
+)
+_TARGET_RIKTAR = re.compile(
+    r"^(?:projektet|förstudien|projektets\s+insatser|insatserna|satsningen)\s+riktar\s+sig\s+"
+    r"(?:\w+\s+){0,3}?(?:till|mot)\b",
+    re.IGNORECASE,
+)
+_QUOTES = "”“\"„«»"
+
+_GOAL_LIST_KINDS = ("objectives", "purpose", "description")
+_SKIP_SENTENCE_KINDS = ("accessibility", "transnational", "other")
+
+
+def _sentences(text: str) -> list[str]:
+    """Sentences of a paragraph, re-joined where the sentencizer split inside a quotation."""
+    nlp = get_nlp()
+    raw: list[str] = []
+    for line in text.split("\n"):  # a line of these dumps is a paragraph
+        if line.strip():
+            raw.extend(s.text.strip() for s in nlp(line).sents if s.text.strip())
+    out: list[str] = []
+    pending = ""
+    for s in raw:
+        cur = f"{pending} {s}".strip() if pending else s
+        if sum(cur.count(q) for q in _QUOTES) % 2 == 1:
+            pending = cur
+            continue
+        out.append(cur)
+        pending = ""
+    if pending:
+        out.append(pending)
+    return out
+
+
+def _paragraphs(text: str) -> list[str]:
+    return [p.strip() for p in re.split(r"\n\s*\n", text) if p.strip()]
+
+
+def _runs(text: str) -> list[tuple[str, Any]]:
+    """A paragraph as ("prose", text) and ("item", (number, text, about_targets)) runs in
+    line order; about_targets: the list's lead-in line ends with ':' and mentions målgrupp."""
+    out: list[tuple[str, Any]] = []
+    prose: list[str] = []
+    intro = ""
+    for line in text.split("\n"):
+        m = _NUMBERED.match(line) or _BULLET.match(line)
+        if m:
+            if prose:
+                out.append(("prose", "\n".join(prose)))
+                prose = []
+            about = intro.rstrip().endswith(":") and "målgrupp" in intro.casefold()
+            out.append(("item", (m.groupdict().get("num"), m.group("text").strip(), about)))
+        elif line.strip():
+            prose.append(line)
+            intro = line
+    if prose:
+        out.append(("prose", "\n".join(prose)))
+    return out
+
+
+def _clean(s: str) -> str:
+    return " ".join(s.split()).strip()
+
+
+def _code_row(kind: str, value: str, period: str | None) -> dict[str, Any]:
+    found = lookup_area(value, period) if kind == "programme_area" else lookup_objective(value, period)
+    # code: the code as given ("Programområde 2 Ökat arbetskraftsutbud" -> "2")
+    m = re.search(r"(?<![\w.])(\d\.\d|\d|[A-F]\d?[A-Z]?|XI|X|IX|VIII|VII|VI|V|IV|III|II|I)(?![\w.])", value)
+    code = m.group(1) if m else None
+    if kind == "programme_area" and found and code and re.fullmatch(r"\d\.\d", code):
+        code = found[0].code  # "1.1 Kompetensförsörjning" written as the area -> area 1
+    names = {o.name for o in found if o.name}
+    if len(names) == 1:
+        text: str | None = names.pop()
+    else:
+        rest = _clean(re.sub(r"^\s*(?:programområde|specifikt mål)\s*", "", value, flags=re.IGNORECASE))
+        rest = _clean(rest[len(code):] if code and rest.startswith(code) else rest)
+        text = rest or None
+    return {"kind": kind, "code": code, "text": text}
+
+
+def extract_objectives(
+    sections: list[Section],
+    *,
+    programme_area: str | None,
+    specific_objective: str | None,
+    period: str | None,
+) -> list[dict[str, Any]]:
+    """Rows with keys kind, code, text, position (0-based, page order after the codes)."""
+    rows: list[dict[str, Any]] = []
+    if period is None:
+        period = infer_period(programme_area, specific_objective, None)
+    if programme_area and programme_area.strip():
+        rows.append(_code_row("programme_area", programme_area, period))
+    if specific_objective and specific_objective.strip():
+        rows.append(_code_row("specific_objective", specific_objective, period))
+
+    seen: set[tuple[str, str]] = set()
+
+    def add(kind: str, code: str | None, text: str) -> None:
+        t = _clean(text)
+        if len(t) < 3:
+            return
+        key = (kind, t.casefold())
+        if key in seen:
+            return
+        seen.add(key)
+        rows.append({"kind": kind, "code": code, "text": t})
+
+    for sec in sections:
+        for para in _paragraphs(sec.text):
+            runs = _runs(para)
+            if sec.kind == "target_groups":
+                if any(kind == "item" for kind, _ in runs):
+                    for kind, val in runs:
+                        if kind == "item":
+                            add("target_group", val[0], val[1])
+                else:
+                    add("target_group", None, para)
+                continue
+            for kind, val in runs:
+                if kind == "item":
+                    if sec.kind in _GOAL_LIST_KINDS:
+                        add("target_group" if val[2] else "goal", val[0], val[1])
+                    continue
+                if sec.kind in _SKIP_SENTENCE_KINDS:
+                    continue
+                for sent in _sentences(val):
+                    s = _clean(sent)
+                    if sec.kind == "objectives":
+                        if s.endswith(":"):
+                            continue  # the lead-in of a list
+                        add("target_group" if _TARGET.search(s) else "goal", None, s)
+                    elif _TARGET.search(s) or _TARGET_RIKTAR.search(s):
+                        add("target_group", None, s)
+                    elif _AIM.search(s) or _AIM_VERB.search(s):
+                        add("goal", None, s)
+    for i, r in enumerate(rows):
+        r["position"] = i
+    return rows

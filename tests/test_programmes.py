@@ -1,0 +1,111 @@
+"""Reference table of ESF programme areas / specific objectives and the look-ups over it."""
+
+from __future__ import annotations
+
+import csv
+import re
+
+import pytest
+
+from pipeline.programmes import DATA, PERIODS, infer_period, lookup_area, lookup_objective, objectives
+
+
+def test_table_is_well_formed() -> None:
+    with DATA.open(encoding="utf-8", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    assert rows and set(rows[0]) == {"period", "kind", "code", "name", "area", "eu_code", "note"}
+    keys = [(r["period"], r["kind"], r["code"]) for r in rows]
+    assert len(keys) == len(set(keys)), "duplicate code within a period"
+    areas = {(r["period"], r["code"]) for r in rows if r["kind"] == "programme_area"}
+    for r in rows:
+        assert r["period"] in PERIODS
+        assert r["kind"] in {"programme_area", "specific_objective"}
+        if r["area"]:
+            assert (r["period"], r["area"]) in areas, r
+        if not r["name"]:
+            assert r["note"], f"blank name needs a note: {r}"
+
+
+# (input, period filter, expected (period, code) candidates)
+AREA_CASES = [
+    # 2007-2013 bank pages ("ProgramområdeProgramområde 2 Ökat arbetskraftsutbud", value part)
+    ("Programområde 2 Ökat arbetskraftsutbud", None, [("2007-2013", "2")]),
+    ("Programområde 1 Kompetensförsörjning", None, [("2007-2013", "1"), ("2014-2020", "1")]),
+    # 2014-2020 bank pages: bare codes
+    ("2", None, [("2007-2013", "2"), ("2014-2020", "2")]),
+    ("2", "2014-2020", [("2014-2020", "2")]),
+    ("3", None, [("2014-2020", "3")]),
+    # call pages write the objective as the area
+    ("1.1 Kompetensförsörjning", None, [("2014-2020", "1")]),
+    ("3.1 Sysselsättningsinitiativet för unga", None, [("2014-2020", "3")]),
+    # 2021-2027 letters
+    ("C", None, [("2021-2027", "C")]),
+    ("Programområde B", None, [("2021-2027", "B")]),
+    # names alone
+    ("Sysselsättningsinitiativet för unga", None, [("2014-2020", "3")]),
+    ("Ökade övergångar till arbete", None, [("2014-2020", "2")]),
+    # contradictions and noise
+    ("2 Sysselsättningsinitiativet för unga", None, []),
+    ("", None, []),
+    ("okänt område", None, []),
+]
+
+
+@pytest.mark.parametrize("text,period,expected", AREA_CASES)
+def test_lookup_area(text: str, period: str | None, expected: list[tuple[str, str]]) -> None:
+    got = sorted((o.period, o.code) for o in lookup_area(text, period))
+    assert got == sorted(expected)
+
+
+OBJECTIVE_CASES = [
+    ("2.2", None, [("2014-2020", "2.2")]),
+    ("Specifikt mål 2.1", None, [("2014-2020", "2.1")]),
+    ("A2A", None, [("2021-2027", "A2A")]),
+    ("C1", None, [("2021-2027", "C1")]),
+    # regional action plans: roman numerals
+    ("VI", None, [("2021-2027", "VI")]),
+    ("Särskilt mål VII", None, [("2021-2027", "VII")]),
+    ("*VI. Främja livslångt lärande, särskilt ...", None, [("2021-2027", "VI")]),
+    ("IX", None, [("2021-2027", "IX")]),
+    ("2.2", "2021-2027", []),
+    ("9.9", None, []),
+]
+
+
+@pytest.mark.parametrize("text,period,expected", OBJECTIVE_CASES)
+def test_lookup_objective(text: str, period: str | None, expected: list[tuple[str, str]]) -> None:
+    got = sorted((o.period, o.code) for o in lookup_objective(text, period))
+    assert got == sorted(expected)
+
+
+PERIOD_CASES = [
+    # (area, objective, area_text, expected)
+    ("2 Ökat arbetskraftsutbud", None, None, "2007-2013"),
+    (None, None, "Programområde 2 Ökat arbetskraftsutbud", "2007-2013"),
+    ("2", "2.2", None, "2014-2020"),
+    ("1", "1.1", None, "2014-2020"),
+    ("1.1 Kompetensförsörjning", None, None, "2014-2020"),
+    ("3.1 Sysselsättningsinitiativet för unga", None, None, "2014-2020"),
+    ("C", "C1", None, "2021-2027"),
+    ("A", "A2B", None, "2021-2027"),
+    (None, "D1", None, "2021-2027"),  # a letter code not in the table still names the period
+    (None, "VI", None, "2021-2027"),
+    # ambiguous or contradictory
+    ("1 Kompetensförsörjning", None, None, None),
+    ("2", None, None, None),
+    ("2", "1.1", None, None),
+    ("C", "2.2", None, None),
+    (None, None, None, None),
+    ("okänt", None, None, None),
+]
+
+
+@pytest.mark.parametrize("area,objective,area_text,expected", PERIOD_CASES)
+def test_infer_period(area: str | None, objective: str | None, area_text: str | None,
+                      expected: str | None) -> None:
+    assert infer_period(area, objective, area_text) == expected
+
+
+def test_roman_objectives_are_numbered_one_to_eleven() -> None:
+    romans = [o.code for o in objectives() if re.fullmatch(r"[IVX]+", o.code)]
+    assert romans == ["I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI"]
