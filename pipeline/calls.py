@@ -24,35 +24,13 @@ from typing import Any, Sequence
 from pipeline.amounts import find_amounts, parse_amount_detailed
 from pipeline.dates import find_dates, find_ranges, parse_date
 from pipeline.models import Issue, LabelValue
-
-REGIONS_CSV = Path(__file__).resolve().parent / "data" / "esf_regions.csv"
+from pipeline.regions import canonical_region, region_variants
 
 CALL_KEYS = (
     "call_id", "title", "region", "programme_area", "specific_objective", "amount_sek", "opens",
     "closes", "cofinancing_required_pct", "project_start_earliest", "project_start_latest",
     "project_end_latest",
 )
-
-
-# ---------------------------------------------------------------- regions (shared helper)
-@lru_cache(maxsize=1)
-def region_variants() -> dict[str, str]:
-    """Casefolded variant -> canonical ESF region name, from data/esf_regions.csv."""
-    out: dict[str, str] = {}
-    with REGIONS_CSV.open(encoding="utf-8", newline="") as fh:
-        for row in csv.DictReader(fh):
-            canon = row["region"]
-            out[canon.casefold()] = canon
-            for v in (row.get("variants") or "").split("|"):
-                if v.strip():
-                    out[v.strip().casefold()] = canon
-    return out
-
-
-def canonical_region(text: str) -> str | None:
-    """Canonical region for a value like "ESF Västsverige", "Småland & Öarna"; else None."""
-    s = " ".join(text.split()).strip(" .,:;()")
-    return region_variants().get(s.casefold())
 
 
 @lru_cache(maxsize=1)

@@ -82,3 +82,4 @@ class PageResult:
     issues: list[Issue] = field(default_factory=list)
     # extra per-table rows contributed by later stages, keyed by table name
     rows: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    timings: dict[str, float] = field(default_factory=dict)  # seconds per stage, for benchmarks

@@ -10,17 +10,10 @@ from __future__ import annotations
 import re
 from datetime import date
 
+from pipeline.programmes import lookup_area, lookup_objective
+
 P0713, P1420, P2127 = "2007-2013", "2014-2020", "2021-2027"
 ALL = frozenset({P0713, P1420, P2127})
-
-# Programme area names that belong to one programme only (code, lower-cased name) -> periods
-AREA_NAMES: dict[str, frozenset[str]] = {
-    "ökat arbetskraftsutbud": frozenset({P0713}),
-    "ökade övergångar till arbete": frozenset({P1420}),
-    "sysselsättningsinitiativet för unga": frozenset({P1420}),
-    "kompetensförsörjning": frozenset({P0713, P1420}),
-}
-
 
 def _by_dates(start: date | None, end: date | None) -> frozenset[str]:
     s: set[str] = set(ALL)
@@ -70,13 +63,15 @@ def infer_period(
             evidence.append(("programme area 3", frozenset({P1420})))
         elif programme_area in {"1", "2"}:
             evidence.append((f"programme area {programme_area}", frozenset({P0713, P1420})))
-    if programme_area_text:
-        low = programme_area_text.lower()
-        for name, periods in AREA_NAMES.items():
-            if name in low:
-                evidence.append((f"programme area name '{name}'", periods))
+    if programme_area_text and programme_area_text.strip() != programme_area:
+        found = lookup_area(programme_area_text)
+        if found:  # the reference table knows which programmes use this code + name
+            evidence.append((f"programme area {programme_area_text!r}", frozenset(a.period for a in found)))
     if specific_objective:
-        if re.fullmatch(r"\d\.\d", specific_objective):
+        objs = lookup_objective(specific_objective)
+        if objs:
+            evidence.append((f"specific objective {specific_objective}", frozenset(o.period for o in objs)))
+        elif re.fullmatch(r"\d\.\d", specific_objective):
             evidence.append((f"specific objective {specific_objective}", frozenset({P1420})))
         elif re.fullmatch(r"[A-F]\d[A-Z]?", specific_objective):
             evidence.append((f"specific objective {specific_objective}", frozenset({P2127})))

@@ -25,9 +25,14 @@ def _table() -> tuple[dict[str, str], dict[str, str]]:
     return variants, nuts
 
 
+def region_variants() -> dict[str, str]:
+    """Casefolded written variant -> canonical ESF region name."""
+    return _table()[0]
+
+
 def canonical_region(text: str) -> str | None:
     """'ESF Nationellt' -> 'Nationellt', 'Småland & Öarna' -> 'Småland och öarna'; None if unknown."""
-    return _table()[0].get(" ".join(text.split()).casefold())
+    return _table()[0].get(" ".join(text.split()).strip(" .,:;()").casefold())
 
 
 def region_nuts2(region: str) -> str | None:

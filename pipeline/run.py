@@ -2,32 +2,61 @@
 
 `process_page` is pure (a decoded page in, a PageResult out) and never raises: an exception in
 any stage becomes a rejected page whose reason names the stage and the error. `run` is the
-I/O edge: it walks RAW_DIR, de-duplicates identical content, merges and writes the tables.
+I/O edge: it walks RAW_DIR in batches, reuses stored results of unchanged pages, sends the
+rest to an engine (in-process, a process pool or Dask), de-duplicates identical content,
+streams the tables to a staging folder and moves them into place when everything succeeded.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import sys
+import hashlib
+import os
 import time
 import traceback
 from collections import Counter
 from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from functools import lru_cache
+from itertools import islice
 from pathlib import Path
-from typing import Any, Callable, Iterable
+from typing import Any, Callable, Iterable, Iterator
 
+from pipeline import __version__
+from pipeline.calls import extract_call
 from pipeline.classify import classify
+from pipeline.contacts import apply_policy
 from pipeline.decode import DecodeError, decode
+from pipeline.engine import make_engine
 from pipeline.extract import extract_fields
+from pipeline.lock import OutputLock
 from pipeline.merge import merge_projects
 from pipeline.models import Issue, Page, PageResult, RawDocument
 from pipeline.normalise import normalise_project, project_key
+from pipeline.objectives import extract_objectives
+from pipeline.programmes import lookup_area, lookup_objective
 from pipeline.read import DEFAULT_MAX_BYTES, iter_documents
+from pipeline.regional_plans import extract_regional_priorities
+from pipeline.schemas import table_names
+from pipeline.sections import section_texts, split_sections
 from pipeline.segment import segment
+from pipeline.state import PageState
 from pipeline.validate import validate_project
-from pipeline.write import write_tables
+from pipeline.write import StreamingTables
 
-TABLES = ("pages", "project_pages", "projects", "issues", "page_fields")
+CORE_TABLES = ("pages", "project_pages", "projects", "issues", "page_fields")
+TABLES = CORE_TABLES  # the tables every run writes; stages may add more (see table_names())
+
+
+@lru_cache(maxsize=1)
+def pipeline_version() -> str:
+    """Package version + a fingerprint of the code and data, so any change re-extracts."""
+    root = Path(__file__).resolve().parent
+    h = hashlib.sha256()
+    for p in sorted(list(root.rglob("*.py")) + list(root.rglob("*.csv")) + list((root.parent / "schemas").glob("*.json"))):
+        h.update(p.relative_to(root.parent).as_posix().encode())
+        h.update(p.read_bytes())
+    return f"{__version__}+{h.hexdigest()[:10]}"
 
 
 def _with(issue: Issue, source_file: str, key: str | None) -> Issue:
@@ -49,27 +78,54 @@ def process_page(page: Page) -> PageResult:
 
 
 def _process(page: Page) -> PageResult:
+    t0 = time.perf_counter()
     text = page.text
     seg = segment(text)
     cls = classify(text, seg)
+    t1 = time.perf_counter()
     result = PageResult(
         source_file=page.source_file, page_sha256=page.sha256, n_bytes=page.n_bytes,
         page_kind=cls.page_kind, template=cls.template, status="extracted", reason=None,
         source_url=page.source_url, fetched_at=page.fetched_at,
     )
+    result.timings["segment+classify"] = t1 - t0
     result.issues.extend(_with(i, page.source_file, None) for i in page.issues)
+    if cls.page_kind == "call":
+        call, call_issues = extract_call(text, seg.pairs)
+        result.rows["calls"] = [{"source_file": page.source_file, **call}]
+        result.issues.extend(_with(i, page.source_file, call.get("call_id")) for i in call_issues)
+        return result
+    if cls.page_kind == "regional_plan":
+        rows = extract_regional_priorities(text)
+        result.rows["regional_priorities"] = [{"source_file": page.source_file, **r} for r in rows]
+        if not rows:
+            result.status, result.reason = "skipped", "regional plan page without a recognisable region"
+        return result
     if cls.page_kind != "project":
         result.status, result.reason = "skipped", f"{cls.page_kind} page: {cls.reason}"
         return result
     raw = extract_fields(text, seg, cls)
+    t2 = time.perf_counter()
     rec, issues = normalise_project(raw, text)
     issues += validate_project(rec)
+    t3 = time.perf_counter()
+    result.timings["extract"] = t2 - t1
+    result.timings["normalise+validate"] = t3 - t2
     key = project_key(rec["diarienummer"], rec["title"], rec["owner"])
     rec.update(
         source_file=page.source_file, page_sha256=page.sha256, template=cls.template,
         source_url=page.source_url, fetched_at=page.fetched_at, project_key=key,
         municipalities=[], municipality_codes=[],
     )
+    sections = split_sections(seg.body())
+    rec.update(section_texts(sections))
+    rec["programme_area_name"] = _objective_name(lookup_area, rec["programme_area"], rec["programme_period"])
+    rec["specific_objective_name"] = _objective_name(lookup_objective, rec["specific_objective"], rec["programme_period"])
+    objectives = extract_objectives(sections, programme_area=rec["programme_area"],
+                                    specific_objective=rec["specific_objective"], period=rec["programme_period"])
+    result.rows["project_objectives"] = [
+        {"project_key": key, "source_file": page.source_file, **o} for o in objectives
+    ]
     result.project = rec
     result.issues.extend(_with(i, page.source_file, key) for i in issues)
     result.rows["page_fields"] = [
@@ -79,6 +135,14 @@ def _process(page: Page) -> PageResult:
     return result
 
 
+def _objective_name(lookup: Callable[..., list[Any]], code: str | None, period: str | None) -> str | None:
+    """The reference name of an area/objective code, only when the period pins one entry down."""
+    if not code or not period:
+        return None
+    names = {o.name for o in lookup(code, period) if o.code == code and o.name}
+    return names.pop() if len(names) == 1 else None
+
+
 def process_document(doc: RawDocument) -> PageResult:
     """Decode then process one document; unreadable input becomes a rejected page."""
     base = dict(source_file=doc.source_file, page_sha256=doc.sha256, n_bytes=doc.n_bytes,
@@ -86,13 +150,17 @@ def process_document(doc: RawDocument) -> PageResult:
                 source_url=doc.source_url, fetched_at=doc.fetched_at)
     if doc.error is not None or doc.data is None:
         return PageResult(reason=doc.error or "no data", **base)  # type: ignore[arg-type]
+    t0 = time.perf_counter()
     try:
         page = decode(doc)
     except DecodeError as exc:
         return PageResult(reason=str(exc), **base)  # type: ignore[arg-type]
     except Exception as exc:  # a decoder bug must not stop the run either
         return PageResult(reason=f"decoding failed: {type(exc).__name__}: {exc}"[:500], **base)  # type: ignore[arg-type]
-    return process_page(page)
+    t1 = time.perf_counter()
+    result = process_page(page)
+    result.timings["decode"] = t1 - t0
+    return result
 
 
 @dataclass
@@ -102,19 +170,31 @@ class RunSummary:
     records: dict[str, int] = field(default_factory=dict)
     issues_by_code: Counter[str] = field(default_factory=Counter)
     rejected_reasons: Counter[str] = field(default_factory=Counter)
+    stage_seconds: Counter[str] = field(default_factory=Counter)
+    pages_new: int = 0
+    pages_changed: int = 0
+    pages_unchanged: int = 0
+    pages_removed: int = 0
+    tables_rebuilt: bool = True
     seconds: float = 0.0
     out_dir: Path | None = None
 
     def render(self) -> str:
-        lines = [f"Pages: {self.n_pages} in {self.seconds:.1f} s"]
+        lines = [
+            f"Pages: {self.n_pages} in {self.seconds:.1f} s "
+            f"(new {self.pages_new}, changed {self.pages_changed}, unchanged {self.pages_unchanged}, "
+            f"removed {self.pages_removed})"
+        ]
         kinds = sorted({k for k, _ in self.by_kind_status})
         statuses = ["extracted", "skipped", "rejected"]
         lines.append(f"  {'kind':<15}" + "".join(f"{s:>11}" for s in statuses))
         for k in kinds:
             lines.append(f"  {k:<15}" + "".join(f"{self.by_kind_status[(k, s)]:>11}" for s in statuses))
+        if not self.tables_rebuilt:
+            lines.append("Nothing changed since the last run: tables left as they were.")
         lines.append("Records written:")
         for t, n in self.records.items():
-            lines.append(f"  {t + '.parquet':<26}{n:>7}")
+            lines.append(f"  {t + '.parquet':<34}{n:>7}")
         if self.issues_by_code:
             lines.append("Issues by type:")
             for code, n in self.issues_by_code.most_common(12):
@@ -140,39 +220,22 @@ def issue_row(i: Issue) -> dict[str, Any]:
     return dataclasses.asdict(i)
 
 
-def dedupe(results: Iterable[PageResult]) -> list[PageResult]:
-    """Identical content is extracted once: later copies become skipped duplicates."""
-    seen: dict[str, str] = {}
-    out = []
-    for r in results:
-        if r.status != "rejected" and r.page_sha256 in seen:
-            r = PageResult(
-                source_file=r.source_file, page_sha256=r.page_sha256, n_bytes=r.n_bytes,
-                page_kind=r.page_kind, template=r.template, status="skipped",
-                reason=f"duplicate of {seen[r.page_sha256]}", source_url=r.source_url, fetched_at=r.fetched_at,
-            )
-        elif r.status != "rejected":
-            seen[r.page_sha256] = r.source_file
-        out.append(r)
-    return out
+def as_duplicate(r: PageResult, first: str) -> PageResult:
+    return PageResult(
+        source_file=r.source_file, page_sha256=r.page_sha256, n_bytes=r.n_bytes,
+        page_kind=r.page_kind, template=r.template, status="skipped",
+        reason=f"duplicate of {first}", source_url=r.source_url, fetched_at=r.fetched_at,
+    )
 
 
-def build_tables(results: list[PageResult]) -> tuple[dict[str, list[dict[str, Any]]], list[Issue]]:
-    """All output tables from the per-page results (pure: no I/O)."""
-    tables: dict[str, list[dict[str, Any]]] = {t: [] for t in TABLES}
-    issues: list[Issue] = []
-    for r in results:
-        tables["pages"].append(page_row(r))
-        if r.project is not None:
-            tables["project_pages"].append(r.project)
-        issues.extend(r.issues)
-        for t, rows in r.rows.items():
-            tables.setdefault(t, []).extend(rows)
-    projects, merge_issues = merge_projects(tables["project_pages"])
-    tables["projects"] = projects
-    issues.extend(merge_issues)
-    tables["issues"] = [issue_row(i) for i in issues]
-    return tables, issues
+def _batches(it: Iterable[RawDocument], size: int) -> Iterator[list[RawDocument]]:
+    iterator = iter(it)
+    while batch := list(islice(iterator, size)):
+        yield batch
+
+
+def _now() -> datetime:
+    return datetime.now(timezone.utc)
 
 
 def run(
@@ -180,26 +243,158 @@ def run(
     out_dir: Path,
     *,
     max_bytes: int = DEFAULT_MAX_BYTES,
+    workers: int = 1,
+    engine: str = "local",
+    scheduler: Any = None,
+    full: bool = False,
+    keep_removed: bool = False,
+    contacts: str = "keep",
     progress: Callable[[Iterable[RawDocument]], Iterable[RawDocument]] | None = None,
+    log: Callable[[str, dict[str, Any]], None] | None = None,
+    batch_size: int = 256,
 ) -> RunSummary:
-    """Extract every page under raw_dir and write the tables to out_dir (all or nothing)."""
+    """Extract every page under raw_dir into out_dir (all or nothing). Raises Locked if busy."""
+    with OutputLock(out_dir):
+        return _run_locked(raw_dir, out_dir, max_bytes=max_bytes, workers=workers, engine=engine,
+                           scheduler=scheduler, full=full, keep_removed=keep_removed, contacts=contacts,
+                           progress=progress, log=log, batch_size=batch_size)
+
+
+def _run_locked(raw_dir: Path, out_dir: Path, *, max_bytes: int, workers: int, engine: str, scheduler: Any,
+                full: bool, keep_removed: bool, contacts: str,
+                progress: Callable[[Iterable[RawDocument]], Iterable[RawDocument]] | None,
+                log: Callable[[str, dict[str, Any]], None] | None, batch_size: int) -> RunSummary:
+    started = _now()
     t0 = time.monotonic()
-    docs: Iterable[RawDocument] = iter_documents(raw_dir, max_bytes=max_bytes)
-    if progress is not None:
-        docs = progress(docs)
-    results = dedupe(process_document(d) for d in docs)
-    tables, issues = build_tables(results)
-    write_tables(out_dir, tables)
-    summary = RunSummary(n_pages=len(results), out_dir=out_dir)
-    for r in results:
-        summary.by_kind_status[(r.page_kind or "unreadable", r.status)] += 1
-        if r.status == "rejected" and r.reason:
-            summary.rejected_reasons[r.reason.split(":")[0]] += 1
-    summary.records = {t: len(rows) for t, rows in tables.items()}
-    summary.issues_by_code = Counter(i.code for i in issues)
+    emit = log or (lambda event, data: None)
+    version = pipeline_version()
+    state = PageState(out_dir, version)
+    summary = RunSummary(out_dir=out_dir)
+    emit("start", {"raw_dir": str(raw_dir), "out_dir": str(out_dir), "version": version})
+    executor = make_engine(engine, workers, scheduler)
+    tables = StreamingTables(out_dir, list(CORE_TABLES) + [t for t in table_names() if t not in CORE_TABLES and t != "runs"])
+    seen_files: set[str] = set()
+    first_by_sha: dict[str, str] = {}
+    issues_by_code: Counter[str] = Counter()
+    try:
+        docs: Iterable[RawDocument] = iter_documents(raw_dir, max_bytes=max_bytes)
+        if progress is not None:
+            docs = progress(docs)
+        for batch in _batches(docs, batch_size):
+            todo = [d for d in batch if full or not state.is_current(d.source_file, d.sha256)]
+            fresh = iter(executor.map(process_document, todo))
+            for doc in batch:
+                seen_files.add(doc.source_file)
+                if todo and doc is todo[0]:
+                    todo.pop(0)
+                    result = next(fresh)
+                    if doc.source_file in state.known:
+                        summary.pages_changed += 1
+                    else:
+                        summary.pages_new += 1
+                    state.store(result)
+                else:
+                    result = state.load(doc.source_file)
+                    summary.pages_unchanged += 1
+                _emit_result(result, first_by_sha, tables, summary, issues_by_code, contacts)
+            emit("progress", {"pages": len(seen_files)})
+        removed = sorted(set(state.known) - seen_files)
+        summary.pages_removed = len(removed)
+        if keep_removed:
+            for sf in removed:
+                _emit_result(state.load(sf), first_by_sha, tables, summary, issues_by_code, contacts)
+        else:
+            state.remove(removed)
+        nothing_changed = (
+            summary.pages_new == summary.pages_changed == summary.pages_removed == 0
+            and all((out_dir / f"{t}.parquet").exists() for t in tables.buffers)
+        )
+        if nothing_changed and not full:
+            tables.abort()
+            summary.tables_rebuilt = False
+            summary.records = _existing_counts(out_dir, list(tables.buffers))
+        else:
+            tables.finish("project_pages")
+            _write_projects(tables, issues_by_code, contacts)
+            summary.records = dict(tables.counts)
+            tables.commit()
+        state.commit()
+    except BaseException:
+        tables.abort()
+        raise
+    finally:
+        executor.close()
+        state.close()
+    summary.issues_by_code = issues_by_code
     summary.seconds = time.monotonic() - t0
+    _append_run(out_dir, raw_dir, started, version, summary, f"{engine} x{workers}" if engine == "local" else engine)
+    emit("end", {"pages": summary.n_pages, "seconds": round(summary.seconds, 3), "new": summary.pages_new,
+                 "changed": summary.pages_changed, "unchanged": summary.pages_unchanged,
+                 "removed": summary.pages_removed, "records": summary.records})
     return summary
 
 
-def log(msg: str) -> None:
-    print(msg, file=sys.stderr)
+def _emit_result(result: PageResult, first_by_sha: dict[str, str], tables: StreamingTables,
+                 summary: RunSummary, issues_by_code: Counter[str], contacts: str) -> None:
+    """Write one page's rows (or mark it a duplicate of an earlier page with the same content)."""
+    if result.status != "rejected" and result.page_sha256 in first_by_sha:
+        result = as_duplicate(result, first_by_sha[result.page_sha256])
+    elif result.status != "rejected":
+        first_by_sha[result.page_sha256] = result.source_file
+    summary.n_pages += 1
+    summary.by_kind_status[(result.page_kind or "unreadable", result.status)] += 1
+    if result.status == "rejected" and result.reason:
+        summary.rejected_reasons[result.reason.split(":")[0]] += 1
+    for stage, s in result.timings.items():
+        summary.stage_seconds[stage] += s
+    tables.add("pages", [page_row(result)])
+    if result.project is not None:
+        tables.add("project_pages", apply_policy("project_pages", [result.project], contacts))
+    if result.issues:
+        issues_by_code.update(i.code for i in result.issues)
+        tables.add("issues", apply_policy("issues", [issue_row(i) for i in result.issues], contacts))
+    for t, rows in result.rows.items():
+        if rows:
+            tables.add(t, apply_policy(t, rows, contacts))
+
+
+def _write_projects(tables: StreamingTables, issues_by_code: Counter[str], contacts: str) -> None:
+    """Merge the staged project_pages into projects (reads back only the staged file)."""
+    import pyarrow.parquet as pq
+
+    page_rows = pq.read_table(tables.path("project_pages")).to_pylist()
+    projects, merge_issues = merge_projects(page_rows)
+    del page_rows
+    tables.add("projects", projects)
+    if merge_issues:
+        issues_by_code.update(i.code for i in merge_issues)
+        tables.add("issues", apply_policy("issues", [issue_row(i) for i in merge_issues], contacts))
+
+
+def _existing_counts(out_dir: Path, names: list[str]) -> dict[str, int]:
+    import pyarrow.parquet as pq
+
+    return {t: pq.ParquetFile(out_dir / f"{t}.parquet").metadata.num_rows for t in names}
+
+
+def _append_run(out_dir: Path, raw_dir: Path, started: datetime, version: str, s: RunSummary, engine: str) -> None:
+    """Append this run to runs.parquet (small: read, append, replace atomically)."""
+    import pyarrow.parquet as pq
+
+    from pipeline.write import to_arrow
+
+    path = out_dir / "runs.parquet"
+    old = pq.read_table(path).to_pylist() if path.exists() else []
+    row = {
+        "run_id": started.strftime("%Y%m%dT%H%M%S%fZ") + f"-{os.getpid()}",
+        "started_at": started, "ended_at": _now(), "pipeline_version": version, "raw_dir": str(raw_dir),
+        "engine": engine, "pages_total": s.n_pages, "pages_new": s.pages_new, "pages_changed": s.pages_changed,
+        "pages_unchanged": s.pages_unchanged, "pages_removed": s.pages_removed,
+        "records": s.records.get("project_pages", 0), "projects": s.records.get("projects", 0),
+        "issues": s.records.get("issues", 0),
+        "rejected": sum(n for (k, st), n in s.by_kind_status.items() if st == "rejected"),
+        "seconds": round(s.seconds, 3),
+    }
+    tmp = out_dir / ".runs.parquet.tmp"
+    pq.write_table(to_arrow("runs", old + [row]), tmp)
+    os.replace(tmp, path)

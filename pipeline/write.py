@@ -73,3 +73,68 @@ def write_tables(out_dir: Path, tables: dict[str, list[dict[str, Any]]]) -> dict
         return final
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
+
+
+class StreamingTables:
+    """Tables written row group by row group into a staging folder, then moved into place.
+
+    Memory stays flat however many pages a run has: rows are buffered per table and flushed
+    every `flush_rows` rows. `commit()` moves every file into `out_dir` at the end of a run.
+    """
+
+    def __init__(self, out_dir: Path, tables: Iterable[str], flush_rows: int = 5000) -> None:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        self.out_dir = out_dir
+        self.tmp = Path(tempfile.mkdtemp(prefix=".tmp-run-", dir=out_dir))
+        self.flush_rows = flush_rows
+        self.buffers: dict[str, list[dict[str, Any]]] = {t: [] for t in tables}
+        self.writers: dict[str, pq.ParquetWriter] = {}
+        self.counts: dict[str, int] = {t: 0 for t in self.buffers}
+
+    def add(self, table: str, rows: list[dict[str, Any]]) -> None:
+        buf = self.buffers.setdefault(table, [])
+        self.counts[table] = self.counts.get(table, 0) + len(rows)
+        buf.extend(rows)
+        if len(buf) >= self.flush_rows:
+            self._flush(table)
+
+    def _flush(self, table: str) -> None:
+        rows = self.buffers[table]
+        t = to_arrow(table, rows)
+        w = self.writers.get(table)
+        if w is None:
+            w = pq.ParquetWriter(self.tmp / f"{table}.parquet", t.schema)
+            self.writers[table] = w
+        else:
+            t = t.replace_schema_metadata(w.schema.metadata)
+        w.write_table(t)
+        self.buffers[table] = []
+
+    def path(self, table: str) -> Path:
+        """Where a table is staged (complete once `finish(table)` was called)."""
+        return self.tmp / f"{table}.parquet"
+
+    def finish(self, table: str) -> None:
+        if self.buffers.get(table) or table not in self.writers:
+            self._flush(table)
+        self.writers.pop(table).close()
+
+    def commit(self) -> dict[str, Path]:
+        for table in list(self.buffers):
+            if table in self.writers or self.buffers[table] or not self.path(table).exists():
+                self.finish(table)
+        final = {}
+        for table in self.buffers:
+            dest = self.out_dir / f"{table}.parquet"
+            os.replace(self.path(table), dest)
+            final[table] = dest
+        shutil.rmtree(self.tmp, ignore_errors=True)
+        return final
+
+    def abort(self) -> None:
+        for w in self.writers.values():
+            try:
+                w.close()
+            except Exception:
+                pass
+        shutil.rmtree(self.tmp, ignore_errors=True)

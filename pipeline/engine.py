@@ -1,0 +1,87 @@
+"""Execution engines for the per-page stages: in-process, a local process pool, or Dask.
+
+All engines take batches of documents and return results in input order, so every engine
+writes identical tables. Heavy state (spaCy, the gazetteer) is loaded once per worker.
+"""
+
+from __future__ import annotations
+
+import multiprocessing as mp
+from typing import Any, Callable, Protocol, Sequence
+
+from pipeline.models import PageResult, RawDocument
+
+
+class Engine(Protocol):
+    def map(self, fn: Callable[[RawDocument], PageResult], docs: Sequence[RawDocument]) -> list[PageResult]: ...
+    def close(self) -> None: ...
+
+
+def warm_up() -> None:
+    """Load what every page needs once per process (not once per page)."""
+    from pipeline.nlp import get_nlp
+
+    get_nlp()
+    try:
+        from pipeline.places.recognise import find_places
+
+        find_places("Botkyrka kommun")
+    except ImportError:  # places not installed in this build
+        pass
+
+
+class InProcess:
+    def map(self, fn: Callable[[RawDocument], PageResult], docs: Sequence[RawDocument]) -> list[PageResult]:
+        return [fn(d) for d in docs]
+
+    def close(self) -> None:
+        pass
+
+
+class ProcessPool:
+    def __init__(self, workers: int) -> None:
+        ctx = mp.get_context("fork")
+        self.pool = ctx.Pool(workers, initializer=warm_up)
+        self.workers = workers
+
+    def map(self, fn: Callable[[RawDocument], PageResult], docs: Sequence[RawDocument]) -> list[PageResult]:
+        if not docs:
+            return []
+        chunk = max(1, min(32, len(docs) // (self.workers * 4) or 1))
+        return self.pool.map(fn, docs, chunksize=chunk)
+
+    def close(self) -> None:
+        self.pool.close()
+        self.pool.join()
+
+
+class DaskEngine:
+    """Runs the per-page stages on a Dask distributed cluster; the merge runs on the client."""
+
+    def __init__(self, scheduler: str | Any) -> None:
+        from distributed import Client
+
+        self.client = scheduler if hasattr(scheduler, "map") else Client(scheduler)
+        self.own_client = not hasattr(scheduler, "map")
+        self.client.run(warm_up)
+
+    def map(self, fn: Callable[[RawDocument], PageResult], docs: Sequence[RawDocument]) -> list[PageResult]:
+        if not docs:
+            return []
+        futures = self.client.map(fn, list(docs), pure=False)
+        results: list[PageResult] = self.client.gather(futures)
+        return results
+
+    def close(self) -> None:
+        if self.own_client:
+            self.client.close()
+
+
+def make_engine(engine: str = "local", workers: int = 1, scheduler: str | Any | None = None) -> Engine:
+    if engine == "dask":
+        if scheduler is None:
+            raise ValueError("--engine dask needs --scheduler ADDRESS (e.g. tcp://10.0.0.5:8786)")
+        return DaskEngine(scheduler)
+    if engine != "local":
+        raise ValueError(f"unknown engine {engine!r} (local or dask)")
+    return ProcessPool(workers) if workers > 1 else InProcess()

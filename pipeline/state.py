@@ -1,0 +1,56 @@
+"""Incremental runs: which page contents were extracted with which pipeline version.
+
+The state lives in OUT_DIR/.state/pages.sqlite: per source_file the content hash, the
+pipeline version and the stored per-page result. A run re-extracts only pages whose hash or
+version changed and rebuilds the tables from the stored results. All changes of one run are
+committed in one transaction after the tables are in place, so a killed run leaves the state
+matching the previous tables.
+"""
+
+from __future__ import annotations
+
+import pickle
+import sqlite3
+from pathlib import Path
+
+from pipeline.models import PageResult
+
+STATE_DIR = ".state"
+
+
+class PageState:
+    def __init__(self, out_dir: Path, version: str) -> None:
+        d = out_dir / STATE_DIR
+        d.mkdir(parents=True, exist_ok=True)
+        self.version = version
+        self.db = sqlite3.connect(d / "pages.sqlite", isolation_level="DEFERRED")
+        self.db.execute(
+            "CREATE TABLE IF NOT EXISTS pages (source_file TEXT PRIMARY KEY, sha256 TEXT NOT NULL, "
+            "version TEXT NOT NULL, result BLOB NOT NULL)"
+        )
+        self.known: dict[str, tuple[str, str]] = {
+            sf: (sha, ver) for sf, sha, ver in self.db.execute("SELECT source_file, sha256, version FROM pages")
+        }
+
+    def is_current(self, source_file: str, sha256: str) -> bool:
+        return self.known.get(source_file) == (sha256, self.version)
+
+    def load(self, source_file: str) -> PageResult:
+        row = self.db.execute("SELECT result FROM pages WHERE source_file = ?", (source_file,)).fetchone()
+        result: PageResult = pickle.loads(row[0])
+        return result
+
+    def store(self, result: PageResult) -> None:
+        self.db.execute(
+            "INSERT OR REPLACE INTO pages VALUES (?, ?, ?, ?)",
+            (result.source_file, result.page_sha256, self.version, pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL)),
+        )
+
+    def remove(self, source_files: list[str]) -> None:
+        self.db.executemany("DELETE FROM pages WHERE source_file = ?", [(s,) for s in source_files])
+
+    def commit(self) -> None:
+        self.db.commit()
+
+    def close(self) -> None:
+        self.db.close()
