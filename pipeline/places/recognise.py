@@ -1,0 +1,785 @@
+"""Find municipality and county mentions in a page's prose, each with a role.
+
+One spaCy `PhraseMatcher` (attr LOWER, built once per process) runs over the blank Swedish
+tokeniser from `pipeline.nlp`. Matching on LOWER lets all-caps owner strings through
+("BOTKYRKA KOMMUN"); every hit is then checked against the written form, so a name must be
+capitalised as a proper noun (or be all-caps) and keep its diacritics ("Habo" is not "Håbo").
+Because the matcher works on whole tokens, "Uppsala" never yields Sala and "arbetsmarknaden"
+never yields Mark; overlapping hits are resolved longest-first, so "Region Stockholm",
+"Kalmar län" and "Jämtland Härjedalen" are counties, not the municipality inside them.
+
+Acceptance (precision first; anything left out is returned as `Doubtful` with a reason):
+
+* `X kommun`, `Xs kommun`, `X stad`, `Xs stad` (and `Xs och Ys kommuner`) are always accepted;
+  a bare genitive ("Stockholms Unga i Jobb") is ignored.
+* A plain capitalised name is accepted unless it is in `data/risky.csv` (names that are also
+  words or people's names: Vara, Mark, Lund, Berg, Nora ...). A risky name needs place
+  context: `kommun`/`stad` after it, the preposition `i` before it ("i Lund"), or a place in a
+  list with another safe municipality or with at least three municipalities in all.
+* An all-caps name without `KOMMUN`/`STAD` is treated like a risky one (headings).
+* A municipality whose name is also an ESF region ("Stockholm") is doubtful in a passage that
+  lists ESF regions.
+
+Roles:
+
+* `listed`: from the page's Kommun list, passed in by the caller (`listed_items`).
+* `owner`: the owner string passed in by the caller is a municipality organisation
+  ("Botkyrka kommun", "BOTKYRKA KOMMUN", "Arbetsmarknadsförvaltningen - Stockholms stad").
+* `named`: prose that names where the project works. Three rules, all within one sentence:
+  (1) a list introduced by a cue word: "kommunerna X, Y och Z", "medlemskommuner dvs X, ...",
+  "följande kommuner: ...", "the following municipalities: ...", or a verb cue directly before
+  the list ("genomförs i X och Y", "carried out in X");
+  (2) `samverkan/samarbete/tillsammans med ... X kommun` - a partner named as a municipal
+  organisation;
+  (3) the project is the subject and acts "i X": "Projektet riktar sig till unga i X", or
+  "MIA ska främja ... i Södertälje" where the page names the project "MIA Södertälje". Not when
+  "i X" belongs to an organisation ("förvaltningen i Stockholms stad") or to earlier work
+  ("erfarenheter från ... i X").
+* `mentioned`: every other accepted reference (background, a single incidental "i Gävle").
+
+Counties are found the same way ("Sörmland", "Gävleborgs län", "Region Skåne", and lists like
+"Hallands och Västragötalands län"); a listed/named/owner municipality implies its county with
+the same role.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import cast
+
+from spacy.matcher import PhraseMatcher
+from spacy.tokenizer import Tokenizer
+from spacy.tokens import Doc, Span
+from spacy.util import filter_spans
+
+from pipeline.nlp import get_nlp
+from pipeline.places.gazetteer import (
+    County,
+    Municipality,
+    counties,
+    county_by_code,
+    esf_region_variants,
+    lookup_county,
+    lookup_municipality,
+    municipality_by_code,
+    risky_names,
+    variants,
+)
+
+ROLE_LISTED = "listed"
+ROLE_NAMED = "named"
+ROLE_OWNER = "owner"
+ROLE_MENTIONED = "mentioned"
+ROLES = (ROLE_LISTED, ROLE_NAMED, ROLE_OWNER, ROLE_MENTIONED)
+
+CONTEXT_CHARS = 30
+
+
+@dataclass(frozen=True)
+class PlaceMention:
+    kommunkod: str
+    kommun: str
+    lanskod: str
+    lan: str
+    esf_region: str
+    nuts2: str
+    role: str
+    evidence: str  # the matched text with ~30 characters of context
+
+
+@dataclass(frozen=True)
+class CountyMention:
+    lanskod: str
+    lan: str
+    role: str
+    evidence: str
+
+
+@dataclass(frozen=True)
+class Doubtful:
+    name: str
+    reason: str
+    evidence: str
+
+
+@dataclass(frozen=True)
+class PlaceResult:
+    mentions: tuple[PlaceMention, ...]  # deduplicated per (kommunkod, role), page order
+    counties: tuple[CountyMention, ...]  # deduplicated per (lanskod, role)
+    unmatched_list_items: tuple[str, ...]  # Kommun-list items that are not a municipality
+    doubtful: tuple[Doubtful, ...]
+
+
+# --- grammar of the rules (words, not places; places live in the data files) -------------
+
+MUNI_SUFFIX = frozenset({"kommun", "kommuns", "kommuner", "stad", "stads"})
+MUNI_PLURAL = frozenset({"kommuner"})
+COUNTY_SUFFIX = frozenset({"län", "läns"})
+# Tokens of a variant compared case-insensitively ("region Västsverige", "Stockholms Län").
+GENERIC_WORDS = frozenset({"region", "regionen", "län", "läns", "landsting", "esf", "esf+", "och"})
+SEPARATORS = frozenset({",", "och", "samt", "&", "and", "/", "eller", "•", "·", "*", "-", "–", ";"})
+SENTENCE_END = frozenset({".", "!", "?"})
+LINE_START = frozenset({":", "•", "·", "*", "-", "–", "(", '"', "”", "“", "'", "»"})
+# A list right after one of these names the project's municipalities.
+LIST_CUES = frozenset(
+    {
+        "kommunerna",
+        "medlemskommuner",
+        "medlemskommunerna",
+        "samverkanskommuner",
+        "samverkanskommunerna",
+        "ägarkommuner",
+        "ägarkommunerna",
+        "deltagarkommuner",
+        "deltagarkommunerna",
+        "projektkommuner",
+        "projektkommunerna",
+        "municipalities",
+        "länen",
+    }
+)
+# "kommuner" is a cue only when qualified: "följande kommuner: ...", "tre kommuner, dvs ...".
+PLAIN_LIST_NOUNS = frozenset({"kommuner", "counties"})
+LIST_QUALIFIERS = frozenset(
+    {"följande", "deltagande", "berörda", "medverkande", "samverkande", "ingående", "participating", "following"}
+)
+EXPLAINERS = frozenset({":", "dvs", "dvs.", "d.v.s.", "d.v.s", "nämligen", "(", "–", "-"})
+GAP_WORDS = EXPLAINERS | frozenset(
+    {".", "dvs", "d.v.s", "det", "vill", "säga", "of", "the", ",", "som", "är", "are"}
+    | {"deltar", "ingår", "medverkar", "berörs", "participate", "participating", "involved"}
+)
+WORK_VERBS = frozenset(
+    {
+        "genomförs",
+        "genomföras",
+        "bedrivs",
+        "bedrivas",
+        "drivs",
+        "pågår",
+        "sker",
+        "ske",
+        "verkar",
+        "arbetar",
+        "erbjuds",
+        "out",  # carried out in
+        "implemented",
+        "conducted",
+        "run",
+        "runs",
+        "operates",
+        "place",  # takes place in
+    }
+)
+ADVERBS = frozenset({"främst", "huvudsakligen", "också", "även", "framför", "allt", "mainly", "also", "primarily"})
+PARTNER_WORDS = frozenset({"samverkan", "samarbete", "tillsammans", "samverkar", "samarbetar", "partnerskap"})
+PROJECT_SUBJECTS = frozenset({"projektet", "projekten", "insatserna", "verksamheten"})
+ORG_ENDINGS = (
+    "förvaltningen",
+    "förvaltning",
+    "kontoret",
+    "nämnden",
+    "avdelningen",
+    "enheten",
+    "förbundet",
+    "styrelsen",
+    "bolaget",
+)
+NOT_PROJECT_WORK = frozenset(
+    {
+        "tidigare",
+        "från",
+        "erfarenhet",
+        "erfarenheter",
+        "liknande",
+        "förebild",
+        "studiebesök",
+        "besök",
+        "jämfört",
+        "inspiration",
+        "inspirerat",
+        "previous",
+        "earlier",
+        "from",
+        # where an event or an office is, not where the project works
+        "kontor",
+        "huvudkontor",
+        "säte",
+        "konferens",
+        "konferensen",
+        "seminarium",
+        "seminariet",
+        "mässa",
+        "mässan",
+        "conference",
+        "office",
+    }
+)
+
+
+# --- matcher ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Entry:
+    kind: str  # municipality | municipality_genitive | municipality_long | county | region
+    code: str  # kommunkod, lanskod or region name
+    tokens: tuple[str, ...]  # written form, tokenised
+
+
+@dataclass(frozen=True)
+class _Gazetteer:
+    matcher: PhraseMatcher
+    entries: dict[tuple[str, ...], tuple[_Entry, ...]]
+    county_stems: dict[tuple[str, ...], str]  # "stockholms" -> "01" (stem of "Stockholms län")
+    region_names: frozenset[tuple[str, ...]]  # lowercased ESF region forms
+    risky: frozenset[str]
+
+
+@lru_cache(maxsize=1)
+def _tokenizer() -> Tokenizer:
+    """The shared Swedish tokeniser's affix rules without its special cases ("t.ex.", "bl.a.").
+
+    spaCy stops caching words for the rest of a Doc once a special case has matched, which
+    made a 5 KB page take ~6 ms to tokenise instead of ~0.2 ms. No place name involves a special
+    case, and patterns and pages go through this same tokeniser, so matches are unaffected;
+    the only difference is that "t.ex." becomes "t.ex" + "." (see `_segments`).
+    """
+    tk = cast(Tokenizer, get_nlp().tokenizer)
+    return Tokenizer(
+        tk.vocab,
+        rules={},
+        prefix_search=tk.prefix_search,
+        suffix_search=tk.suffix_search,
+        infix_finditer=tk.infix_finditer,
+        token_match=tk.token_match,
+        url_match=tk.url_match,
+    )
+
+
+def _tokens(text: str) -> tuple[str, ...]:
+    return tuple(t.text for t in _tokenizer()(text) if not t.is_space)
+
+
+@lru_cache(maxsize=1)
+def _gazetteer() -> _Gazetteer:
+    """Build the PhraseMatcher and its lookup tables once per process."""
+    nlp = get_nlp()
+    table: dict[tuple[str, ...], list[_Entry]] = {}
+    stems: dict[tuple[str, ...], str] = {}
+
+    def add(kind: str, code: str, text: str) -> None:
+        toks = _tokens(text)
+        if not toks:
+            return
+        key = tuple(t.lower() for t in toks)
+        entry = _Entry(kind, code, toks)
+        bucket = table.setdefault(key, [])
+        if entry not in bucket:
+            bucket.append(entry)
+
+    county_forms = [(c.lanskod, c.lan) for c in counties()]
+    for v in variants():
+        add(v.kind, v.code, v.variant)
+        if v.kind == "county":
+            county_forms.append((v.code, v.variant))
+    for code, form in county_forms:
+        add("county", code, form)
+        toks = _tokens(form)
+        # "Stockholms" of "Stockholms län": valid alone only in "Uppsala och Stockholms län"
+        if len(toks) > 1 and toks[-1].lower() == "län" and toks[0].lower() != "region":
+            stems[tuple(t.lower() for t in toks[:-1])] = code
+    region_keys: set[tuple[str, ...]] = set()
+    for text, region in esf_region_variants().items():
+        key = tuple(t.lower() for t in _tokens(text))
+        region_keys.add(key)
+        add("region", region, text)
+
+    matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
+    matcher.add("PLACE", [_tokenizer()(" ".join(k)) for k in table])
+    return _Gazetteer(
+        matcher=matcher,
+        entries={k: tuple(v) for k, v in table.items()},
+        county_stems=stems,
+        region_names=frozenset(region_keys),
+        risky=risky_names(),
+    )
+
+
+# --- scanning ----------------------------------------------------------------------------
+
+
+@dataclass
+class _Item:
+    start: int  # first token of the name
+    end: int  # end (exclusive) including a `kommun`/`stad`/`län` word
+    kind: str  # muni | county | region
+    code: str
+    suffix: str | None = None
+    caps: bool = False
+    genitive: bool = False
+    long_form: bool = False
+    risky: bool = False
+    status: str = "ok"  # ok | pending | drop
+    reason: str = ""
+
+
+def _case_form(span: Span, entry: _Entry) -> str | None:
+    """"exact" if the span is written like the variant, "caps" if all-caps, else None."""
+    words = [t.text for t in span]
+    if len(words) != len(entry.tokens):
+        return None
+    exact = all(w == f or (f.lower() in GENERIC_WORDS and w.lower() == f.lower()) for w, f in zip(words, entry.tokens))
+    if exact:
+        return "exact"
+    if all(w == f.upper() for w, f in zip(words, entry.tokens)) and any(c.isalpha() for c in span.text):
+        return "caps"
+    return None
+
+
+def _next_word(doc: Doc, i: int) -> int | None:
+    """Index of the next non-space token at or after i, not crossing a blank line."""
+    while i < len(doc):
+        t = doc[i]
+        if not t.is_space:
+            return i
+        if t.text.count("\n") >= 2:
+            return None
+        i += 1
+    return None
+
+
+def _prev_word(doc: Doc, i: int) -> int | None:
+    """Index of the previous non-space token before i, not crossing a blank line."""
+    j = i - 1
+    while j >= 0:
+        t = doc[j]
+        if not t.is_space:
+            return j
+        if t.text.count("\n") >= 2:
+            return None
+        j -= 1
+    return None
+
+
+def _segments(doc: Doc) -> list[int]:
+    """Sentence id per token: a new sentence after . ! ? or at a blank line."""
+    seg = []
+    cur = 0
+    for t in doc:
+        if t.is_space and t.text.count("\n") >= 2:
+            cur += 1
+            seg.append(cur)
+            continue
+        seg.append(cur)
+        if t.text in SENTENCE_END and not (t.i > 0 and "." in doc[t.i - 1].text and not doc[t.i - 1].whitespace_):
+            cur += 1  # but "t.ex" + "." is an abbreviation, not a sentence end
+    return seg
+
+
+def _sentence_initial(doc: Doc, i: int) -> bool:
+    j = i - 1
+    while j >= 0 and doc[j].is_space:
+        if "\n" in doc[j].text:
+            return True
+        j -= 1
+    return j < 0 or doc[j].text in SENTENCE_END or doc[j].text in LINE_START
+
+
+def _scan(doc: Doc, gaz: _Gazetteer) -> list[_Item]:
+    """Matcher hits -> candidate items with their suffix word and acceptance status."""
+    spans = filter_spans([doc[s:e] for _, s, e in gaz.matcher(doc)])
+    items: list[_Item] = []
+    for span in spans:
+        key = tuple(t.lower_ for t in span)
+        forms = [(e, _case_form(span, e)) for e in gaz.entries.get(key, ())]
+        forms = [(e, f) for e, f in forms if f is not None]
+        if not forms:
+            continue  # lowercase word ("mark", "vara") or wrong diacritics
+        caps = all(f == "caps" for _, f in forms)
+        n = _next_word(doc, span.end)
+        suffix = doc[n].lower_ if n is not None else None
+        kinds = {e.kind: e for e, _ in forms}
+        end_with_suffix = (n + 1) if n is not None else span.end
+        if suffix in COUNTY_SUFFIX and key in gaz.county_stems:
+            items.append(_Item(span.start, end_with_suffix, "county", gaz.county_stems[key], suffix, caps))
+            continue
+        if "county" in kinds:
+            last_word = span[-1].lower_
+            own_suffix = last_word if last_word in COUNTY_SUFFIX else None  # "Gotlands län"
+            items.append(_Item(span.start, span.end, "county", kinds["county"].code, own_suffix, caps))
+            continue
+        muni = kinds.get("municipality_long") or kinds.get("municipality") or kinds.get("municipality_genitive")
+        if muni is None:
+            if "region" in kinds:
+                items.append(_Item(span.start, span.end, "region", kinds["region"].code, status="region"))
+            continue
+        item = _Item(span.start, span.end, "muni", muni.code, caps=caps, risky=muni.code in gaz.risky)
+        if muni.kind == "municipality_long":
+            item.long_form = True
+        elif suffix in MUNI_SUFFIX:
+            item.suffix = suffix
+            item.end = end_with_suffix
+        elif muni.kind == "municipality_genitive":
+            item.genitive = True
+            item.status = "drop"  # bare genitive; may be rescued by "Xs och Ys kommuner"
+        elif caps:
+            item.status, item.reason = "pending", "all-caps name without kommun/stad"
+        elif item.risky:
+            item.status, item.reason = "pending", "name is also a common word or a person's name"
+        items.append(item)
+    _resolve_ellipsis(doc, items, gaz)
+    return items
+
+
+def _only_separators(doc: Doc, a: int, b: int) -> bool:
+    return all(t.is_space or t.lower_ in SEPARATORS for t in doc[a:b])
+
+
+def _resolve_ellipsis(doc: Doc, items: list[_Item], gaz: _Gazetteer) -> None:
+    """"Hallands och Västragötalands län", "Stenungsunds och Tjörns kommuner": the generic
+    word at the end of a coordinated list applies to every item of the list."""
+    for idx in range(len(items) - 1, -1, -1):
+        last = items[idx]
+        county = last.kind == "county" and last.suffix in COUNTY_SUFFIX
+        munis = last.kind == "muni" and last.suffix in MUNI_PLURAL
+        if not (county or munis):
+            continue
+        name_end = last.start
+        for j in range(idx - 1, -1, -1):
+            prev = items[j]
+            gap = doc[prev.end : name_end]
+            if prev.suffix is not None or not any(t.lower_ in SEPARATORS for t in gap):
+                break
+            if not _only_separators(doc, prev.end, name_end):
+                break
+            key = tuple(t.lower_ for t in doc[prev.start : prev.end])
+            if county and key in gaz.county_stems:
+                prev.kind, prev.code, prev.status, prev.reason = "county", gaz.county_stems[key], "ok", ""
+            elif county and prev.kind == "county":
+                pass
+            elif munis and prev.kind == "muni" and not prev.long_form:
+                prev.status, prev.reason = "ok", ""
+            else:
+                break
+            prev.suffix = last.suffix
+            name_end = prev.start
+
+
+def _chains(doc: Doc, items: list[_Item]) -> list[list[int]]:
+    """Groups of item indices separated only by commas, `och`, bullets and line breaks."""
+    groups: list[list[int]] = []
+    for idx, it in enumerate(items):
+        if it.status == "drop":
+            continue
+        if groups:
+            prev = items[groups[-1][-1]]
+            gap = doc[prev.end : it.start]
+            if len(gap) > 0 and all(t.is_space or t.lower_ in SEPARATORS for t in gap):
+                groups[-1].append(idx)
+                continue
+        groups.append([idx])
+    return groups
+
+
+def _accept_pending(doc: Doc, items: list[_Item], chains: list[list[int]]) -> None:
+    """Risky and all-caps names need place context: `i X`, or a list of municipalities."""
+    for chain in chains:
+        munis = [items[i] for i in chain if items[i].kind == "muni"]
+        safe = [m for m in munis if m.status == "ok" and not m.risky and not m.caps]
+        for m in munis:
+            if m.status != "pending":
+                continue
+            p = _prev_word(doc, m.start)
+            if p is not None and doc[p].text in ("i", "I"):
+                m.status = "ok"
+            elif safe or len(munis) >= 3:
+                m.status = "ok"
+
+
+def _region_passages(doc: Doc, items: list[_Item], seg: list[int], gaz: _Gazetteer) -> None:
+    """"Stockholm" in a passage listing ESF regions is the region, not the municipality."""
+    per_seg: dict[int, int] = {}
+    for it in items:
+        if it.kind == "region":
+            per_seg[seg[it.start]] = per_seg.get(seg[it.start], 0) + 1
+    for it in items:
+        if it.kind != "muni" or it.status != "ok" or it.suffix or it.long_form:
+            continue
+        key = tuple(t.lower_ for t in doc[it.start : it.end])
+        if key in gaz.region_names and per_seg.get(seg[it.start], 0) >= 2:
+            it.status, it.reason = "pending", "ESF region name in a passage listing ESF regions"
+
+
+# --- roles -------------------------------------------------------------------------------
+
+
+def _window_before(doc: Doc, i: int, seg: list[int], n: int = 8) -> list[int]:
+    """Up to n non-space token indices before i, in order, within i's sentence."""
+    out: list[int] = []
+    j = i - 1
+    while j >= 0 and len(out) < n and seg[j] == seg[i]:
+        if not doc[j].is_space:
+            out.append(j)
+        j -= 1
+    return out[::-1]
+
+
+def _list_cue(doc: Doc, first: int, seg: list[int]) -> bool:
+    """Rule 1: "kommunerna X, Y", "medlemskommuner dvs X", "genomförs i X och Y"."""
+    w = _window_before(doc, first, seg)
+    words = [doc[j].lower_ for j in w]
+    # verb cue: WORK_VERB [adverbs] i/in [hela] X
+    k = len(words) - 1
+    if k >= 0 and words[k] in ("hela", "the", "whole"):
+        k -= 1
+    if k >= 0 and words[k] in ("i", "in"):
+        k -= 1
+        while k >= 0 and words[k] in ADVERBS:
+            k -= 1
+        if k >= 0 and words[k] in WORK_VERBS:
+            return True
+    # list cue: CUE [gap words] X
+    k = len(words) - 1
+    gap: list[str] = []
+    while k >= 0 and words[k] in GAP_WORDS and len(gap) < 4:
+        gap.append(words[k])
+        k -= 1
+    if k < 0:
+        return False
+    if words[k] in LIST_CUES:
+        return True
+    if words[k] in PLAIN_LIST_NOUNS:
+        before = words[k - 1] if k >= 1 else ""
+        explained = any(g in EXPLAINERS for g in gap)
+        counted = before.isdigit() or before in _NUMBER_WORDS
+        return before in LIST_QUALIFIERS or (explained and (counted or before in ("alla", "samtliga", "all")))
+    return False
+
+
+_NUMBER_WORDS = frozenset({"två", "tre", "fyra", "fem", "sex", "sju", "åtta", "nio", "tio", "elva", "tolv"})
+
+
+def _partner_cue(doc: Doc, it: _Item, seg: list[int]) -> bool:
+    """Rule 2: "i samverkan med Arboga kommun, ..." - a municipal organisation as partner."""
+    if not (it.suffix in MUNI_SUFFIX or it.long_form):
+        return False
+    j = it.start - 1
+    while j > 0 and seg[j] == seg[it.start]:
+        if doc[j].lower_ in ("med", "with") and doc[j - 1].lower_ in PARTNER_WORDS:
+            return True
+        j -= 1
+    return False
+
+
+def _project_heads(doc: Doc, items: list[_Item]) -> set[tuple[str, str]]:
+    """(ACRONYM, kommunkod) for project names like "MIA Södertälje" (a local sub-project)."""
+    heads: set[tuple[str, str]] = set()
+    for it in items:
+        if it.kind != "muni" or it.status != "ok":
+            continue
+        p = it.start - 1
+        if p >= 0 and not doc[p].is_space:
+            t = doc[p].text
+            if len(t) >= 2 and t.isalpha() and t.isupper() and t.lower() not in GENERIC_WORDS:
+                heads.add((t, it.code))
+    return heads
+
+
+def _project_cue(doc: Doc, it: _Item, seg: list[int], heads: set[tuple[str, str]]) -> bool:
+    """Rule 3: the project is the subject and works "i X"."""
+    p = _prev_word(doc, it.start)
+    if p is not None and doc[p].lower_ in ("hela",):
+        p = _prev_word(doc, p)
+    if p is None or doc[p].lower_ not in ("i", "in"):
+        return False
+    before = _prev_word(doc, p)
+    if before is not None and doc[before].lower_.endswith(ORG_ENDINGS):
+        return False
+    j = p - 1
+    while j >= 0 and seg[j] == seg[it.start]:
+        word = doc[j].lower_
+        if word in NOT_PROJECT_WORK:
+            return False
+        if word in PROJECT_SUBJECTS or (doc[j].text, it.code) in heads:
+            return True
+        if word == "project" and j > 0 and doc[j - 1].lower_ in ("the", "this"):
+            return True
+        j -= 1
+    return False
+
+
+def _evidence(text: str, doc: Doc, start: int, end: int) -> str:
+    """The matched tokens with ~30 characters on each side (`text` is `doc.text`, passed in
+    because spaCy rebuilds `doc.text` on every access)."""
+    if start >= end or end > len(doc):
+        return ""
+    a, b = doc[start].idx, doc[end - 1].idx + len(doc[end - 1].text)
+    snippet = text[max(0, a - CONTEXT_CHARS) : b + CONTEXT_CHARS]
+    return re.sub(r"\s+", " ", snippet).strip()
+
+
+def _mention(m: Municipality, role: str, evidence: str) -> PlaceMention:
+    return PlaceMention(m.kommunkod, m.kommun, m.lanskod, m.lan, m.esf_region, m.nuts2, role, evidence)
+
+
+def _county_mention(c: County, role: str, evidence: str) -> CountyMention:
+    return CountyMention(c.lanskod, c.lan, role, evidence)
+
+
+def _analyse_text(text: str) -> tuple[list[PlaceMention], list[CountyMention], list[Doubtful]]:
+    gaz = _gazetteer()
+    doc = _tokenizer()(text)
+    items = _scan(doc, gaz)
+    seg = _segments(doc)
+    chains = _chains(doc, items)
+    _accept_pending(doc, items, chains)
+    _region_passages(doc, items, seg, gaz)
+    heads = _project_heads(doc, items)
+    named_chain: set[int] = set()
+    for chain in chains:
+        if _list_cue(doc, items[chain[0]].start, seg):
+            named_chain.update(chain)
+
+    mentions: list[PlaceMention] = []
+    counties: list[CountyMention] = []
+    doubtful: list[Doubtful] = []
+    for idx, it in enumerate(items):
+        if it.kind == "region" or it.status == "drop":
+            continue
+        ev = _evidence(text, doc, it.start, it.end)
+        if it.status == "pending":
+            name = doc[it.start : it.end].text
+            reason = it.reason
+            if it.risky and _sentence_initial(doc, it.start):
+                reason += " (sentence-initial)"
+            doubtful.append(Doubtful(name, reason, ev))
+            continue
+        named = idx in named_chain or _project_cue(doc, it, seg, heads)
+        if it.kind == "muni":
+            named = named or _partner_cue(doc, it, seg)
+            m = municipality_by_code(it.code)
+            if m is not None:
+                mentions.append(_mention(m, ROLE_NAMED if named else ROLE_MENTIONED, ev))
+        else:
+            c = county_by_code(it.code)
+            if c is not None:
+                counties.append(_county_mention(c, ROLE_NAMED if named else ROLE_MENTIONED, ev))
+    return mentions, counties, doubtful
+
+
+def _owner_places(owner: str) -> tuple[list[PlaceMention], list[CountyMention]]:
+    """Municipal organisations (`X kommun`, `Xs stad`, `Region Gotland`) and counties in the owner."""
+    gaz = _gazetteer()
+    doc = _tokenizer()(owner)
+    items = _scan(doc, gaz)
+    ev = re.sub(r"\s+", " ", owner).strip()[:120]
+    munis: list[PlaceMention] = []
+    counties: list[CountyMention] = []
+    for it in items:
+        if it.kind == "muni" and it.status == "ok" and (it.suffix in MUNI_SUFFIX or it.long_form):
+            m = municipality_by_code(it.code)
+            if m is not None:
+                munis.append(_mention(m, ROLE_OWNER, ev))
+        elif it.kind == "county" and it.status == "ok":
+            c = county_by_code(it.code)
+            if c is not None:
+                counties.append(_county_mention(c, ROLE_OWNER, ev))
+    return munis, counties
+
+
+def _clean_item(item: str) -> str:
+    return re.sub(r"\s+", " ", item).strip(" \t•*·-–,.;:")
+
+
+def _dedupe_mentions(ms: Iterable[PlaceMention]) -> tuple[PlaceMention, ...]:
+    seen: set[tuple[str, str]] = set()
+    out = []
+    for m in ms:
+        if (m.kommunkod, m.role) not in seen:
+            seen.add((m.kommunkod, m.role))
+            out.append(m)
+    return tuple(out)
+
+
+def _dedupe_counties(cs: Iterable[CountyMention]) -> tuple[CountyMention, ...]:
+    seen: set[tuple[str, str]] = set()
+    out = []
+    for c in cs:
+        if (c.lanskod, c.role) not in seen:
+            seen.add((c.lanskod, c.role))
+            out.append(c)
+    return tuple(out)
+
+
+def _find_places(text: str, listed_items: Sequence[str], owner: str | None) -> PlaceResult:
+    owner_munis: list[PlaceMention] = []
+    owner_counties: list[CountyMention] = []
+    if isinstance(owner, str) and owner.strip():
+        owner_munis, owner_counties = _owner_places(owner)
+    text_munis, text_counties, doubtful = _analyse_text(text if isinstance(text, str) else "")
+
+    listed: list[PlaceMention] = []
+    listed_counties: list[CountyMention] = []
+    unmatched: list[str] = []
+    for raw in listed_items or ():
+        if not isinstance(raw, str):
+            continue
+        item = _clean_item(raw)
+        if not item:
+            continue
+        m = lookup_municipality(item)
+        if m is not None:
+            listed.append(_mention(m, ROLE_LISTED, f"Kommun: {item}"))
+            continue
+        unmatched.append(item)
+        c = lookup_county(item)
+        if c is not None:
+            listed_counties.append(_county_mention(c, ROLE_LISTED, f"Kommun: {item}"))
+
+    mentions = owner_munis + text_munis + listed
+    implied: list[CountyMention] = []
+    for pm in mentions:
+        if pm.role in (ROLE_LISTED, ROLE_NAMED, ROLE_OWNER):
+            county = county_by_code(pm.lanskod)
+            if county is not None:
+                implied.append(_county_mention(county, pm.role, f"via {pm.kommun}: {pm.evidence}"))
+    all_counties = owner_counties + text_counties + listed_counties + implied
+    return PlaceResult(
+        mentions=_dedupe_mentions(mentions),
+        counties=_dedupe_counties(all_counties),
+        unmatched_list_items=tuple(unmatched),
+        doubtful=tuple(doubtful),
+    )
+
+
+def find_places(text: str, *, listed_items: Sequence[str] = (), owner: str | None = None) -> PlaceResult:
+    """Municipality and county mentions of one page, with roles; never raises.
+
+    `text` is the page prose (the fact block removed by the caller), `listed_items` the items of
+    the page's Kommun list and `owner` the owning organisation as written. An unexpected failure
+    is reported as a single `Doubtful` (reason "internal error") so one odd page cannot stop a
+    nightly run.
+    """
+    try:
+        return _find_places(text, listed_items, owner)
+    except Exception as exc:  # pragma: no cover - defensive; the property test runs _find_places
+        return PlaceResult((), (), (), (Doubtful("", f"internal error: {type(exc).__name__}: {exc}", ""),))
+
+
+def project_municipalities(result: PlaceResult) -> list[PlaceMention]:
+    """The project's municipalities: the Kommun list if the page has one, else the prose-named
+    ones. Owner and incidental mentions never count on their own (an owner works for others;
+    a place in background text is not where the project runs)."""
+    for role in (ROLE_LISTED, ROLE_NAMED):
+        picked: list[PlaceMention] = []
+        seen: set[str] = set()
+        for m in result.mentions:
+            if m.role == role and m.kommunkod not in seen:
+                seen.add(m.kommunkod)
+                picked.append(m)
+        if picked:
+            return picked
+    return []
