@@ -6,8 +6,9 @@ Two entry points:
 - `find_amounts` scans prose and only accepts numbers with a currency unit
   ("avsätter 42 miljoner kronor"), so postcodes, org numbers, years and counts never match.
 
-Approximate amounts ("cirka", "drygt", ...) and foreign currencies give no value, with a reason:
-a wrong number is worse than a missing one.
+Approximate amounts ("cirka", "drygt", ...), ranges ("3–5 miljoner kronor"), number words this
+parser cannot read whole ("två hundra miljoner"), amounts that are not positive and foreign
+currencies give no value, with a reason: a wrong number is worse than a missing one.
 """
 
 from __future__ import annotations
@@ -79,6 +80,23 @@ _WORD_AMOUNT = re.compile(
     re.IGNORECASE,
 )
 
+# Number words that may stand before the matched word: "Två hundra miljoner", "tjugo fem miljoner",
+# "två komma fem miljoner" are compounds this parser does not read (and must not read as 100/5/5 M).
+_NUMBER_WORD = r"(?:" + "|".join(sorted([*_TENS, *_ONES, "hundra", "tusen", "halv", "halva"], key=len, reverse=True)) + r")"
+_WORD_BEFORE = re.compile(r"(?<![\wåäö])" + _NUMBER_WORD + r"(?:\s+(?:komma|och))?\s+$", re.IGNORECASE)
+# A range of amounts ends right before the matched amount: "3–5 miljoner kronor", "tre till fem
+# miljoner kronor", "5 000 000 - 6 000 000 kr", "mellan 3 och 5 miljoner kronor".
+_RANGE_BEFORE = re.compile(
+    r"(?:(?<![\d.,])\d[\d .,]*|(?<![\wåäö])" + _NUMBER_WORD + r")\s*(?:(?:" + _UNIT_RE + r")\s*)?"
+    r"(?:[-–—]|\btill\b|\bà\b)\s*$"
+    r"|\bmellan\s+\S+(?:\s+(?:" + _UNIT_RE + r"))?\s+och\s+$",
+    re.IGNORECASE,
+)
+# A minus sign glued to the number: "-500 000 kr" (a range "3-5" is caught before this)
+_NEGATIVE_BEFORE = re.compile(r"(?:^|[\s(:=])[-−]$|−$")
+# ... or starts right after it: "3 miljoner kronor – 5 miljoner kronor"
+_RANGE_AFTER = re.compile(r"^\s*[-–—]\s*\d")
+
 
 @dataclass(frozen=True)
 class AmountMatch:
@@ -130,10 +148,16 @@ def parse_amount_detailed(text: str) -> tuple[int | None, str | None]:
     if _FOREIGN.search(s):
         return None, "amount not in kronor"
     m = _WORD_AMOUNT.search(s)
-    if m and _word_value(m.group("word")) is not None and not re.search(r"\d", s):
-        if _APPROX.search(s[: m.start()]):
+    wv = _word_value(m.group("word")) if m else None
+    if m and wv is not None and not re.search(r"\d", s):
+        before = s[: m.start()]
+        if _APPROX.search(before):
             return None, "approximate amount"
-        return _word_value(m.group("word")) * _UNIT_SCALE[m.group("unit").lower()], None  # type: ignore[operator]
+        if _RANGE_BEFORE.search(before):
+            return None, "range of amounts"
+        if _WORD_BEFORE.search(before):
+            return None, "unreadable number words"
+        return wv * _UNIT_SCALE[m.group("unit").lower()], None
     if "%" in s or re.search(r"\bprocent\b", s, re.IGNORECASE):
         return None, "percentage, not an amount"
     if re.search(r"\d-\d", s):
@@ -147,9 +171,15 @@ def parse_amount_detailed(text: str) -> tuple[int | None, str | None]:
     mm = found[0]
     if _APPROX.search(s[: mm.start()]):
         return None, "approximate amount"
+    if _RANGE_BEFORE.search(s[: mm.start()]):
+        return None, "range of amounts"
+    if _NEGATIVE_BEFORE.search(s[: mm.start()]):
+        return None, "not a positive amount"
     value = values.pop()
     if value is None:
         return None, "unreadable amount"
+    if value <= 0:
+        return None, "not a positive amount"
     if mm.group("unit") is None and not mm.group("sep") and re.fullmatch(r"(19|20)\d\d", mm.group("num")):
         return None, "a year, not an amount"
     return value, None
@@ -158,6 +188,22 @@ def parse_amount_detailed(text: str) -> tuple[int | None, str | None]:
 def parse_amount(text: str) -> int | None:
     """Whole kronor from a labelled amount value ("2 761 412 kr", "32,6 MSEK"), else None."""
     return parse_amount_detailed(text)[0]
+
+
+def _prose_reason(text: str, start: int, end: int, value: int | None) -> str | None:
+    """Why an amount found in prose gives no value, or None when the value can be kept."""
+    before = text[max(0, start - 40): start]
+    if _APPROX.search(before[-20:]):
+        return "approximate amount"
+    if _RANGE_BEFORE.search(before) or _RANGE_AFTER.match(text[end: end + 10]):
+        return "range of amounts"
+    if _NEGATIVE_BEFORE.search(before):
+        return "not a positive amount"
+    if value is None:
+        return "unreadable amount"
+    if value <= 0:
+        return "not a positive amount"
+    return None
 
 
 def find_amounts(text: str) -> list[AmountMatch]:
@@ -172,19 +218,17 @@ def find_amounts(text: str) -> list[AmountMatch]:
         if unit not in _CURRENCY_UNITS:
             continue
         value = _to_kronor(m.group("num"), m.group("sep"), m.group("dec"), unit)
-        reason = None
-        if _APPROX.search(text[max(0, m.start() - 20): m.start()]):
-            value, reason = None, "approximate amount"
-        out.append(AmountMatch(m.start(), m.end(), m.group(0), value, reason))
+        reason = _prose_reason(text, m.start(), m.end(), value)
+        out.append(AmountMatch(m.start(), m.end(), m.group(0), None if reason else value, reason))
     for m in _WORD_AMOUNT.finditer(text):
         unit = m.group("unit").lower()
         wv = _word_value(m.group("word"))
         if wv is None or unit not in _CURRENCY_UNITS:
             continue
-        value2: int | None = wv * _UNIT_SCALE[unit]
-        reason = None
-        if _APPROX.search(text[max(0, m.start() - 20): m.start()]):
-            value2, reason = None, "approximate amount"
-        out.append(AmountMatch(m.start(), m.end(), m.group(0), value2, reason))
+        value2 = wv * _UNIT_SCALE[unit]
+        reason = _prose_reason(text, m.start(), m.end(), value2)
+        if reason is None and _WORD_BEFORE.search(text[max(0, m.start() - 30): m.start()]):
+            reason = "unreadable number words"
+        out.append(AmountMatch(m.start(), m.end(), m.group(0), None if reason else value2, reason))
     out.sort(key=lambda a: a.start)
     return out

@@ -2,7 +2,9 @@
 
 Fast paths first: ISO dates and "1 sept 2023" style dates are read with a regex and a month
 table; only candidates they cannot read go to dateparser, with all three parts required
-(dateparser otherwise fills a missing day or month from today's date).
+(dateparser otherwise fills a missing day or month from today's date, and reads relative
+words such as "idag" or "tomorrow" as today: its answer is kept only when the day, month and
+year it gives are all written in the text).
 A month-only or year-only date gives None: the caller records it as an issue.
 """
 
@@ -38,7 +40,21 @@ WORD_RANGE_ONE_YEAR = re.compile(
     r"(?P<d2>\d{1,2})\.?\s+(?P<m2>" + _MONTH_RE + r")\.?(?:\s+|,\s*)(?P<y2>\d{4})(?!\d)",
     re.IGNORECASE,
 )
-_RANGE_SEP = r"\s*(?:-|–|—|till|to|t\.o\.m\.?|tom)\s*"
+_RANGE_SEP = r"\s*(?:-|–|—|\btill\b|\bto\b|\bt\.o\.m\.?|\btom\b)\s*"
+# Where a period value is cut in two when no full range was found: a dash or word between spaces,
+# an en/em dash, or a hyphen right after an ISO date; never the hyphens inside "2023-09-01"
+# and never "to"/"till" inside a word ("oktober", "tillsammans").
+_PERIOD_SPLIT = re.compile(
+    r"\s+(?:-|–|—|till|to|t\.o\.m\.?|tom|until)\s+|\s*[–—]\s*|(?<=\d{4}-\d{2}-\d{2})\s*-\s*|(?<=[^\W\d])\.?\s*-\s*(?=\d)",
+    re.IGNORECASE,
+)
+# "16–17 augusti 2023": two days of one month, year written once
+DAY_RANGE = re.compile(
+    r"(?<![\w\-–—/.:])(?P<d1>\d{1,2})\.?\s*(?:-|–|—)\s*(?P<d2>\d{1,2})\.?\s+(?P<m>" + _MONTH_RE
+    + r")\.?(?:\s+|,\s*)(?P<y>\d{4})(?!\d)",
+    re.IGNORECASE,
+)
+_NUM_TOKEN = re.compile(r"(?<!\d)\d{1,4}(?!\d)")
 MONTH_ONLY = re.compile(r"(?<![\w\d])(?P<month>" + _MONTH_RE + r")\s+(?P<year>\d{4})(?!\d)", re.IGNORECASE)
 
 
@@ -87,7 +103,29 @@ def _dateparser_full(text: str) -> date | None:
         )
     except Exception:  # dateparser raises assorted errors on odd input
         return None
-    return dt.date() if dt else None
+    if not dt:
+        return None
+    d = dt.date()
+    return d if _parts_written(text, d) else None
+
+
+def _parts_written(text: str, d: date) -> bool:
+    """True when the day, month and year of `d` are all written in `text`.
+
+    dateparser reads relative words ("idag", "imorgon", "tomorrow", "now") as today's date even
+    with all parts required; a date whose parts are not on the page is invented, never kept.
+    """
+    numbers = [int(n) for n in _NUM_TOKEN.findall(text)]
+    if d.year not in numbers:
+        return False
+    small = [n for n in numbers if n != d.year]
+    if d.day not in small:
+        return False
+    words = re.findall(r"[^\W\d_]+", text.lower())
+    if any(MONTHS.get(w) == d.month for w in words):
+        return True
+    small.remove(d.day)
+    return d.month in small
 
 
 def parse_date(text: str) -> date | None:
@@ -112,6 +150,11 @@ def date_problem(text: str) -> str | None:
     m = ISO_DATE.search(s)
     if m and _mk(int(m.group(1)), int(m.group(2)), int(m.group(3))) is None:
         return f"invalid date {m.group(0)!r}"
+    w = WORD_DATE.search(s)
+    if w and _mk(int(w.group("year")), MONTHS[w.group("month").lower()], int(w.group("day"))) is None:
+        return f"invalid date {w.group(0)!r}"
+    if re.fullmatch(r"\D*(?<!\d)\d{4}-(0[1-9]|1[0-2])(?![\d-])\D*", s):
+        return "month-only date"
     if MONTH_ONLY.search(s) and not WORD_DATE.search(s):
         return "month-only date"
     if re.fullmatch(r"\D*(19|20)\d\d\D*", s):
@@ -137,7 +180,7 @@ def parse_period(text: str) -> tuple[date | None, date | None]:
     words = [d.value for d in find_dates(s)]
     if len(words) == 2:
         return words[0], words[1]
-    parts = re.split(_RANGE_SEP, s, maxsplit=1)
+    parts = _PERIOD_SPLIT.split(s, maxsplit=1)
     if len(parts) == 2:
         return parse_date(parts[0]), parse_date(parts[1])
     return None, None
@@ -170,6 +213,11 @@ def find_ranges(text: str) -> list[RangeMatch]:
             d1 = _mk(y2 - 1, d1.month, d1.day)  # "1 december till 31 januari 2020"
         if d1 and d2:
             out.append(RangeMatch(m.start(), m.end(), m.group(0), d1, d2))
+    for m in DAY_RANGE.finditer(text):
+        y, mo = int(m.group("y")), MONTHS[m.group("m").lower()]
+        a, b = _mk(y, mo, int(m.group("d1"))), _mk(y, mo, int(m.group("d2")))
+        if a and b and a <= b:
+            out.append(RangeMatch(m.start(), m.end(), m.group(0), a, b))
     for m in _ISO_PERIOD.finditer(text):
         a, b = parse_date(m.group(1)), parse_date(m.group(2))
         if a and b:
