@@ -1,7 +1,8 @@
 """Command line: `python -m pipeline extract|evaluate ...`.
 
 Exit codes: 0 the run completed (even if some pages were rejected); 2 usage error (bad
-arguments, RAW_DIR missing); 3 the output could not be written.
+arguments, RAW_DIR missing); 3 the output could not be written; 4 another run holds the
+output folder (nothing was touched); 1 the evaluation fell below its floors.
 """
 
 from __future__ import annotations
@@ -9,9 +10,9 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
-from typing import Iterable, TypeVar
+from typing import Any, Callable, Iterable, TypeVar
 
-EXIT_OK, EXIT_USAGE, EXIT_OUTPUT = 0, 2, 3
+EXIT_OK, EXIT_USAGE, EXIT_OUTPUT, EXIT_LOCKED = 0, 2, 3, 4
 T = TypeVar("T")
 
 
@@ -22,6 +23,23 @@ def _progress(it: Iterable[T]) -> Iterable[T]:
     from tqdm import tqdm
 
     return tqdm(it, desc="pages", unit="page", file=sys.stderr)
+
+
+def _logger(fmt: str) -> Callable[[str, dict[str, Any]], None]:
+    """Log lines on stderr: readable text, or one JSON object per line for a scheduler."""
+    import json
+    from datetime import datetime, timezone
+
+    def log(event: str, data: dict[str, Any]) -> None:
+        if fmt == "json":
+            rec = {"time": datetime.now(timezone.utc).isoformat(timespec="seconds"), "event": event, **data}
+            print(json.dumps(rec, ensure_ascii=False, default=str), file=sys.stderr, flush=True)
+        elif event != "progress" and not sys.stderr.isatty():
+            print(f"[pipeline] {event}: " + ", ".join(f"{k}={v}" for k, v in data.items()), file=sys.stderr, flush=True)
+        elif event == "progress" and not sys.stderr.isatty() and data.get("pages", 0) % 5000 < 256:
+            print(f"[pipeline] progress: pages={data['pages']}", file=sys.stderr, flush=True)
+
+    return log
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -46,6 +64,19 @@ def build_parser() -> argparse.ArgumentParser:
     ex.add_argument("--out", dest="out_dir", default="extracted", type=Path, help="output folder (default: extracted/)")
     ex.add_argument("--max-bytes", type=int, default=20 * 1024 * 1024,
                     help="files larger than this are rejected unread (default: 20 MB)")
+    ex.add_argument("--workers", type=int, default=1, help="worker processes for the local engine (default: 1)")
+    ex.add_argument("--engine", choices=["local", "dask"], default="local",
+                    help="local (default) or dask: run the per-page stages on a Dask cluster")
+    ex.add_argument("--scheduler", default=None, help="Dask scheduler address for --engine dask, e.g. tcp://10.0.0.5:8786")
+    ex.add_argument("--full", action="store_true",
+                    help="re-extract every page (default: only new or changed pages; a new pipeline version re-extracts all)")
+    ex.add_argument("--keep-removed", action="store_true",
+                    help="keep pages deleted from RAW_DIR since the last run in the tables (default: they disappear)")
+    ex.add_argument("--contacts", choices=["keep", "hash", "drop"], default="keep",
+                    help="personal data (contact names, e-mails, phones): keep (default), hash (salted with "
+                         "$PIPELINE_CONTACT_SALT) or drop from every table")
+    ex.add_argument("--log-format", choices=["text", "json"], default="text",
+                    help="log lines on stderr: text (default) or json (one object per line, for schedulers)")
     ex.add_argument("--quiet", action="store_true", help="no summary")
     ev = sub.add_parser(
         "evaluate",
@@ -84,10 +115,25 @@ def _extract(args: argparse.Namespace) -> int:
     if not raw_dir.is_dir():
         print(f"error: RAW_DIR {raw_dir} is not a folder", file=sys.stderr)
         return EXIT_USAGE
+    if args.workers < 1:
+        print("error: --workers must be at least 1", file=sys.stderr)
+        return EXIT_USAGE
+    if args.engine == "dask" and not args.scheduler:
+        print("error: --engine dask needs --scheduler ADDRESS", file=sys.stderr)
+        return EXIT_USAGE
+    from pipeline.lock import Locked
     from pipeline.run import run
 
+    logger = _logger(args.log_format)
     try:
-        summary = run(raw_dir, args.out_dir, max_bytes=args.max_bytes, progress=_progress)
+        summary = run(
+            raw_dir, args.out_dir, max_bytes=args.max_bytes, workers=args.workers, engine=args.engine,
+            scheduler=args.scheduler, full=args.full, keep_removed=args.keep_removed, contacts=args.contacts,
+            progress=_progress if args.log_format == "text" else None, log=logger,
+        )
+    except Locked as exc:
+        print(f"error: {exc}; try again when it has finished", file=sys.stderr)
+        return EXIT_LOCKED
     except OSError as exc:
         print(f"error: cannot write the tables to {args.out_dir}: {exc}", file=sys.stderr)
         return EXIT_OUTPUT

@@ -10,7 +10,10 @@ from __future__ import annotations
 
 import hashlib
 import os
+import dataclasses
 from typing import Any
+
+from pipeline.models import PageResult
 
 from pipeline.schemas import load_schema
 
@@ -48,4 +51,21 @@ def apply_policy(table: str, rows: list[dict[str, Any]], policy: str) -> list[di
                 continue
             r[c] = None if policy == "drop" else _hash(str(r[c]), salt)
         out.append(r)
+    return out
+
+
+def apply_to_result(result: PageResult, policy: str) -> PageResult:
+    """The page's rows with the policy applied, before they are stored or written.
+
+    Applied once per page when it is extracted, so the stored state under OUT_DIR/.state holds
+    no more personal data than the tables (a change of policy re-extracts every page).
+    """
+    if policy == "keep":
+        return result
+    out = dataclasses.replace(result)
+    if result.project is not None:
+        out.project = apply_policy("project_pages", [result.project], policy)[0]
+    issue_rows = apply_policy("issues", [dataclasses.asdict(i) for i in result.issues], policy)
+    out.issues = [type(i)(**r) for i, r in zip(result.issues, issue_rows)]
+    out.rows = {t: apply_policy(t, rows, policy) for t, rows in result.rows.items()}
     return out

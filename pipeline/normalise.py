@@ -24,7 +24,7 @@ AREA_CODE = re.compile(r"^(?:Programområde\s*)?(?P<code>[1-4]|[A-F])(?:\.\d+)?(
 OBJECTIVE_CODE = re.compile(r"^(?:\d\.\d|[A-F]\d[A-Z]?)$")
 PCT = re.compile(r"(?P<n>\d{1,3}(?:[.,]\d+)?)\s*(?:%|procent)")
 UNIT_WORDS = re.compile(
-    r"\b(förvaltning\w*|\w*förvaltningen|\w*kontor(et)?|avdelning\w*|\w*enhet(en)?|\w*nämnd(en)?|"
+    r"\b(förvaltning\w*|\w*förvaltningen|\w*kontor(et)?|\w*avdelning\w*|\w*enhet(en)?|\w*nämnd(en)?|"
     r"sektion\w*|\w*museum|institution\w*|\w*verksamhet(en)?|\w*centrum|\w*center)\b",
     re.IGNORECASE,
 )

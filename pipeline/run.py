@@ -25,7 +25,7 @@ from typing import Any, Callable, Iterable, Iterator
 from pipeline import __version__
 from pipeline.calls import extract_call
 from pipeline.classify import classify
-from pipeline.contacts import apply_policy
+from pipeline.contacts import apply_to_result
 from pipeline.decode import DecodeError, decode
 from pipeline.engine import make_engine
 from pipeline.extract import extract_fields
@@ -269,6 +269,10 @@ def _run_locked(raw_dir: Path, out_dir: Path, *, max_bytes: int, workers: int, e
     emit = log or (lambda event, data: None)
     version = pipeline_version()
     state = PageState(out_dir, version)
+    settings = {"contacts": contacts, "keep_removed": keep_removed}
+    if state.settings() != settings:
+        full = True  # a different personal-data policy or removal rule: rebuild everything
+    state.set_settings(settings)
     summary = RunSummary(out_dir=out_dir)
     emit("start", {"raw_dir": str(raw_dir), "out_dir": str(out_dir), "version": version})
     executor = make_engine(engine, workers, scheduler)
@@ -287,7 +291,7 @@ def _run_locked(raw_dir: Path, out_dir: Path, *, max_bytes: int, workers: int, e
                 seen_files.add(doc.source_file)
                 if todo and doc is todo[0]:
                     todo.pop(0)
-                    result = next(fresh)
+                    result = apply_to_result(next(fresh), contacts)
                     if doc.source_file in state.known:
                         summary.pages_changed += 1
                     else:
@@ -296,13 +300,13 @@ def _run_locked(raw_dir: Path, out_dir: Path, *, max_bytes: int, workers: int, e
                 else:
                     result = state.load(doc.source_file)
                     summary.pages_unchanged += 1
-                _emit_result(result, first_by_sha, tables, summary, issues_by_code, contacts)
+                _emit_result(result, first_by_sha, tables, summary, issues_by_code)
             emit("progress", {"pages": len(seen_files)})
         removed = sorted(set(state.known) - seen_files)
         summary.pages_removed = len(removed)
         if keep_removed:
             for sf in removed:
-                _emit_result(state.load(sf), first_by_sha, tables, summary, issues_by_code, contacts)
+                _emit_result(state.load(sf), first_by_sha, tables, summary, issues_by_code)
         else:
             state.remove(removed)
         nothing_changed = (
@@ -315,7 +319,7 @@ def _run_locked(raw_dir: Path, out_dir: Path, *, max_bytes: int, workers: int, e
             summary.records = _existing_counts(out_dir, list(tables.buffers))
         else:
             tables.finish("project_pages")
-            _write_projects(tables, issues_by_code, contacts)
+            _write_projects(tables, issues_by_code)
             summary.records = dict(tables.counts)
             tables.commit()
         state.commit()
@@ -335,7 +339,7 @@ def _run_locked(raw_dir: Path, out_dir: Path, *, max_bytes: int, workers: int, e
 
 
 def _emit_result(result: PageResult, first_by_sha: dict[str, str], tables: StreamingTables,
-                 summary: RunSummary, issues_by_code: Counter[str], contacts: str) -> None:
+                 summary: RunSummary, issues_by_code: Counter[str]) -> None:
     """Write one page's rows (or mark it a duplicate of an earlier page with the same content)."""
     if result.status != "rejected" and result.page_sha256 in first_by_sha:
         result = as_duplicate(result, first_by_sha[result.page_sha256])
@@ -349,16 +353,16 @@ def _emit_result(result: PageResult, first_by_sha: dict[str, str], tables: Strea
         summary.stage_seconds[stage] += s
     tables.add("pages", [page_row(result)])
     if result.project is not None:
-        tables.add("project_pages", apply_policy("project_pages", [result.project], contacts))
+        tables.add("project_pages", [result.project])
     if result.issues:
         issues_by_code.update(i.code for i in result.issues)
-        tables.add("issues", apply_policy("issues", [issue_row(i) for i in result.issues], contacts))
+        tables.add("issues", [issue_row(i) for i in result.issues])
     for t, rows in result.rows.items():
         if rows:
-            tables.add(t, apply_policy(t, rows, contacts))
+            tables.add(t, rows)
 
 
-def _write_projects(tables: StreamingTables, issues_by_code: Counter[str], contacts: str) -> None:
+def _write_projects(tables: StreamingTables, issues_by_code: Counter[str]) -> None:
     """Merge the staged project_pages into projects (reads back only the staged file)."""
     import pyarrow.parquet as pq
 
@@ -368,7 +372,7 @@ def _write_projects(tables: StreamingTables, issues_by_code: Counter[str], conta
     tables.add("projects", projects)
     if merge_issues:
         issues_by_code.update(i.code for i in merge_issues)
-        tables.add("issues", apply_policy("issues", [issue_row(i) for i in merge_issues], contacts))
+        tables.add("issues", [issue_row(i) for i in merge_issues])
 
 
 def _existing_counts(out_dir: Path, names: list[str]) -> dict[str, int]:

@@ -9,6 +9,7 @@ matching the previous tables.
 
 from __future__ import annotations
 
+import json
 import pickle
 import sqlite3
 from pathlib import Path
@@ -28,9 +29,18 @@ class PageState:
             "CREATE TABLE IF NOT EXISTS pages (source_file TEXT PRIMARY KEY, sha256 TEXT NOT NULL, "
             "version TEXT NOT NULL, result BLOB NOT NULL)"
         )
+        self.db.execute("CREATE TABLE IF NOT EXISTS settings (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
         self.known: dict[str, tuple[str, str]] = {
             sf: (sha, ver) for sf, sha, ver in self.db.execute("SELECT source_file, sha256, version FROM pages")
         }
+
+    def settings(self) -> dict[str, object]:
+        """The run settings that shaped the stored results (empty for a new state)."""
+        row = self.db.execute("SELECT value FROM settings WHERE key = 'run'").fetchone()
+        return json.loads(row[0]) if row else {}
+
+    def set_settings(self, settings: dict[str, object]) -> None:
+        self.db.execute("INSERT OR REPLACE INTO settings VALUES ('run', ?)", (json.dumps(settings, sort_keys=True),))
 
     def is_current(self, source_file: str, sha256: str) -> bool:
         return self.known.get(source_file) == (sha256, self.version)

@@ -85,6 +85,8 @@ class StreamingTables:
     def __init__(self, out_dir: Path, tables: Iterable[str], flush_rows: int = 5000) -> None:
         out_dir.mkdir(parents=True, exist_ok=True)
         self.out_dir = out_dir
+        for stale in out_dir.glob(".tmp-run-*"):  # left by a killed run; we hold the lock now
+            shutil.rmtree(stale, ignore_errors=True)
         self.tmp = Path(tempfile.mkdtemp(prefix=".tmp-run-", dir=out_dir))
         self.flush_rows = flush_rows
         self.buffers: dict[str, list[dict[str, Any]]] = {t: [] for t in tables}

@@ -25,8 +25,6 @@ CLEAN_OWNER = [
     P("  Göteborgs   stad , ", ("Göteborgs stad", None), id="whitespace-and-trailing-comma"),
     P("", (None, None), id="empty"),
     P("Lunds kommun, Arbetsmarknadsavdelningen", ("Lunds kommun", "Arbetsmarknadsavdelningen"),
-      marks=pytest.mark.xfail(reason="normalise.UNIT_WORDS needs a word boundary before 'avdelning', so a compound "
-                                     "department name ('Arbetsmarknadsavdelningen') is not split off", strict=True),
       id="compound-avdelning-split"),
 ]
 
