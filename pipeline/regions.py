@@ -1,11 +1,13 @@
-"""ESF regions (NUTS 2) and their written variants, from data/esf_regions.csv."""
+"""ESF regions (NUTS 2) and their written variants (data/esf_regions.csv).
+
+The one implementation lives with the rest of the geography in `pipeline.places.gazetteer`;
+this module is the short import path the other stages use.
+"""
 
 from __future__ import annotations
 
-import csv
-from functools import lru_cache
-
-from pipeline.labels import DATA_DIR
+from pipeline.places.gazetteer import canonical_region, region_nuts2
+from pipeline.places.gazetteer import esf_region_variants as _variants
 
 REGIONS = (
     "Stockholm", "Östra Mellansverige", "Småland och öarna", "Sydsverige", "Västsverige",
@@ -13,27 +15,9 @@ REGIONS = (
 )
 
 
-@lru_cache(maxsize=1)
-def _table() -> tuple[dict[str, str], dict[str, str]]:
-    variants: dict[str, str] = {}
-    nuts: dict[str, str] = {}
-    with open(DATA_DIR / "esf_regions.csv", encoding="utf-8", newline="") as fh:
-        for row in csv.DictReader(fh):
-            nuts[row["region"]] = row["nuts2"]
-            for v in [row["region"], *row["variants"].split("|")]:
-                variants[" ".join(v.split()).casefold()] = row["region"]
-    return variants, nuts
-
-
 def region_variants() -> dict[str, str]:
     """Casefolded written variant -> canonical ESF region name."""
-    return _table()[0]
+    return {k.casefold(): v for k, v in _variants().items()}
 
 
-def canonical_region(text: str) -> str | None:
-    """'ESF Nationellt' -> 'Nationellt', 'Småland & Öarna' -> 'Småland och öarna'; None if unknown."""
-    return _table()[0].get(" ".join(text.split()).strip(" .,:;()").casefold())
-
-
-def region_nuts2(region: str) -> str | None:
-    return _table()[1].get(region)
+__all__ = ["REGIONS", "canonical_region", "region_nuts2", "region_variants"]

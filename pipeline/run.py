@@ -34,6 +34,7 @@ from pipeline.merge import merge_projects
 from pipeline.models import Issue, Page, PageResult, RawDocument
 from pipeline.normalise import normalise_project, project_key
 from pipeline.objectives import extract_objectives
+from pipeline.places import find_places, project_municipalities
 from pipeline.programmes import lookup_area, lookup_objective
 from pipeline.read import DEFAULT_MAX_BYTES, iter_documents
 from pipeline.regional_plans import extract_regional_priorities
@@ -117,6 +118,7 @@ def _process(page: Page) -> PageResult:
         source_url=page.source_url, fetched_at=page.fetched_at, project_key=key,
         municipalities=[], municipality_codes=[],
     )
+    _add_places(result, rec, seg, key, page.source_file, cls.template)
     sections = split_sections(seg.body())
     rec.update(section_texts(sections))
     rec["programme_area_name"] = _objective_name(lookup_area, rec["programme_area"], rec["programme_period"])
@@ -133,6 +135,61 @@ def _process(page: Page) -> PageResult:
         for p in seg.pairs
     ]
     return result
+
+
+LIST_HEADINGS = {"kommun", "kommuner", "kommuner som berörs", "berörda kommuner"}
+
+
+LIST_TEMPLATES = {"bank_glued"}  # layouts whose pages end with a Kommun list
+
+
+def _add_places(result: PageResult, rec: dict[str, Any], seg: Any, key: str, source_file: str, template: str) -> None:
+    """Municipalities and counties of a project page: listed, named, owner, mentioned.
+
+    On layouts that always end with a Kommun list, a page without the list was cut off: its
+    prose is not allowed to stand in for the list (the list may say otherwise).
+    """
+    listed = next((items for heading, items in seg.lists.items() if heading.strip().casefold() in LIST_HEADINGS), [])
+    prose = "\n".join(ln for _, ln in seg.prose_lines())
+    owner = ", ".join(x for x in (rec.get("owner"), rec.get("owner_unit")) if x) or None
+    places = find_places(prose, listed_items=listed, owner=owner)
+    result.rows["project_municipalities"] = [
+        {"project_key": key, "source_file": source_file, "kommunkod": m.kommunkod, "kommun": m.kommun,
+         "lanskod": m.lanskod, "lan": m.lan, "esf_region": m.esf_region, "nuts2": m.nuts2,
+         "role": m.role, "evidence": m.evidence}
+        for m in places.mentions
+    ]
+    chosen = project_municipalities(places)
+    if template in LIST_TEMPLATES and not listed and chosen:
+        result.issues.append(Issue(source_file, key, "municipalities", "info", "no_municipality_list",
+                                   "the page has no Kommun list (cut off?); municipalities named in its prose "
+                                   "are in project_municipalities but not taken as the project's",
+                                   ", ".join(m.kommun for m in chosen)))
+        chosen = []
+    rec["municipalities"] = [m.kommun for m in chosen]
+    rec["municipality_codes"] = [m.kommunkod for m in chosen]
+    roles = {chosen[0].role} if chosen else {"listed", "named"}
+    county_codes: list[str] = []
+    county_names: list[str] = []
+    for c in places.counties:
+        if c.role in roles and c.lanskod not in county_codes:
+            county_codes.append(c.lanskod)
+            county_names.append(c.lan)
+    rec["counties"], rec["county_codes"] = county_names, county_codes
+    issues = result.issues
+    for d in places.doubtful:
+        issues.append(Issue(source_file, key, "municipalities", "info", "doubtful_place",
+                            f"{d.name!r} left out: {d.reason}", d.evidence))
+    for item in places.unmatched_list_items:
+        issues.append(Issue(source_file, key, "municipalities", "warning", "unknown_municipality",
+                            f"Kommun list item is not one of the 290 municipalities: {item!r}", item))
+    region = rec.get("region")
+    if region and region != "Nationellt":
+        for m in chosen:
+            if m.esf_region != region:
+                issues.append(Issue(source_file, key, "municipalities", "warning", "municipality_outside_region",
+                                    f"{m.kommun} ({m.lan}) is in {m.esf_region}, not in the page's region {region}",
+                                    m.evidence))
 
 
 def _objective_name(lookup: Callable[..., list[Any]], code: str | None, period: str | None) -> str | None:
