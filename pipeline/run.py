@@ -119,7 +119,10 @@ def _process(page: Page) -> PageResult:
         municipalities=[], municipality_codes=[],
     )
     _add_places(result, rec, seg, key, page.source_file, cls.template)
-    sections = split_sections(seg.body())
+    body = seg.body()
+    if rec.get("title") and body.startswith(rec["title"]):
+        body = body[len(rec["title"]):].lstrip()  # the heading is the title, not the summary
+    sections = split_sections(body)
     rec.update(section_texts(sections))
     rec["programme_area_name"] = _objective_name(lookup_area, rec["programme_area"], rec["programme_period"])
     rec["specific_objective_name"] = _objective_name(lookup_objective, rec["specific_objective"], rec["programme_period"])

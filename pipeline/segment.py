@@ -64,8 +64,9 @@ class Segmented:
         ]
 
     def body(self) -> str:
-        """Prose after the fact block (or the whole page without chrome when there is none)."""
-        start = (self.last_fact_line + 1) if self.last_fact_line is not None else 0
+        """Prose after the fact block (or the whole page without chrome when there is no block,
+        or when the facts are inline lines inside the prose)."""
+        start = (self.last_fact_line + 1) if self.last_fact_line is not None and self.layout != "inline" else 0
         out = [ln for i, ln in enumerate(self.lines) if i >= start and i not in self.fact_lines
                and not is_boilerplate(ln)]
         return "\n".join(out).strip()

@@ -298,6 +298,9 @@ def test_county_mentions(text: str, expected: set[str]) -> None:
         ("Följande kommuner deltar: Kiruna, Gällivare och Pajala.", {"2584", "2523", "2521"}),
         ("Projektet omfattar tre kommuner: Boden, Luleå och Piteå.", {"2582", "2580", "2581"}),
         ("Projektet riktar sig till arbetslösa unga i Norrköping.", {"0581"}),
+        # a list after the project's "i X": the whole list is named, not only its first item
+        ("Projektet vänder sig till unga som varken arbetar eller studerar i Vallentuna, Österåker och Norrtälje.",
+         {"0115", "0117", "0188"}),
         ("The project supports young people in Linköping.", {"0580"}),
         ("Tillsammans med Lunds kommun och Arbetsförmedlingen utvecklas metoden.", {"1281"}),
     ],

@@ -640,7 +640,12 @@ def _analyse_text(text: str) -> tuple[list[PlaceMention], list[CountyMention], l
     heads = _project_heads(doc, items)
     named_chain: set[int] = set()
     for chain in chains:
-        if _list_cue(doc, items[chain[0]].start, seg):
+        # a list is named as a whole: by a cue before it ("i kommunerna ..."), or when its first
+        # item is named as where the project works ("studerar i Vallentuna, Österåker och ...")
+        first = items[chain[0]]
+        if _list_cue(doc, first.start, seg) or (
+            first.kind == "muni" and first.status != "pending" and _project_cue(doc, first, seg, heads)
+        ):
             named_chain.update(chain)
 
     mentions: list[PlaceMention] = []
