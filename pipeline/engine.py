@@ -7,7 +7,7 @@ writes identical tables. Heavy state (spaCy, the gazetteer) is loaded once per w
 from __future__ import annotations
 
 import multiprocessing as mp
-from typing import Any, Callable, Protocol, Sequence
+from typing import Any, Callable, Protocol, Sequence, cast
 
 from pipeline.models import PageResult, RawDocument
 
@@ -61,8 +61,8 @@ class DaskEngine:
     def __init__(self, scheduler: str | Any) -> None:
         from distributed import Client
 
-        self.client = scheduler if hasattr(scheduler, "map") else Client(scheduler)
-        self.own_client = not hasattr(scheduler, "map")
+        self.own_client = not isinstance(scheduler, Client)
+        self.client: Client = Client(scheduler) if self.own_client else cast(Client, scheduler)
         self.client.run(warm_up)
 
     def map(self, fn: Callable[[RawDocument], PageResult], docs: Sequence[RawDocument]) -> list[PageResult]:

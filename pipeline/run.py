@@ -12,6 +12,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import os
+import re
 import time
 import traceback
 from collections import Counter
@@ -152,7 +153,7 @@ def _add_places(result: PageResult, rec: dict[str, Any], seg: Any, key: str, sou
     On layouts that always end with a Kommun list, a page without the list was cut off: its
     prose is not allowed to stand in for the list (the list may say otherwise).
     """
-    listed = next((items for heading, items in seg.lists.items() if heading.strip().casefold() in LIST_HEADINGS), [])
+    listed: list[str] = next((items for heading, items in seg.lists.items() if heading.strip().casefold() in LIST_HEADINGS), [])
     prose = "\n".join(ln for _, ln in seg.prose_lines())
     owner = ", ".join(x for x in (rec.get("owner"), rec.get("owner_unit")) if x) or None
     places = find_places(prose, listed_items=listed, owner=owner)
@@ -230,7 +231,7 @@ class RunSummary:
     records: dict[str, int] = field(default_factory=dict)
     issues_by_code: Counter[str] = field(default_factory=Counter)
     rejected_reasons: Counter[str] = field(default_factory=Counter)
-    stage_seconds: Counter[str] = field(default_factory=Counter)
+    stage_seconds: dict[str, float] = field(default_factory=dict)
     pages_new: int = 0
     pages_changed: int = 0
     pages_unchanged: int = 0
@@ -266,6 +267,14 @@ class RunSummary:
         if self.out_dir:
             lines.append(f"Tables in {self.out_dir}/")
         return "\n".join(lines)
+
+
+def reason_kind(reason: str, source_file: str) -> str:
+    """A reject reason without file names and numbers, so that the summary can group them."""
+    base = source_file.split("#")[0]
+    r = reason.replace(base, "FILE").replace(Path(base).name, "FILE")
+    r = re.sub(r"\d+", "N", r)
+    return re.split(r"[(;]", r, maxsplit=1)[0].strip(" :,")[:80]
 
 
 def page_row(r: PageResult) -> dict[str, Any]:
@@ -408,9 +417,9 @@ def _emit_result(result: PageResult, first_by_sha: dict[str, str], tables: Strea
     summary.n_pages += 1
     summary.by_kind_status[(result.page_kind or "unreadable", result.status)] += 1
     if result.status == "rejected" and result.reason:
-        summary.rejected_reasons[result.reason.split(":")[0]] += 1
+        summary.rejected_reasons[reason_kind(result.reason, result.source_file)] += 1
     for stage, s in result.timings.items():
-        summary.stage_seconds[stage] += s
+        summary.stage_seconds[stage] = summary.stage_seconds.get(stage, 0.0) + s
     tables.add("pages", [page_row(result)])
     if result.project is not None:
         tables.add("project_pages", [result.project])
