@@ -9,7 +9,7 @@ OUT    ?= extracted
 DEV    ?= ../shared/dev-pages
 SEEDS  ?= ../shared/seeds
 
-.PHONY: extract test evaluate evaluate-seeds setup clean typecheck docs
+.PHONY: extract test evaluate evaluate-seeds setup clean typecheck docs report questions nightly bench
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -30,6 +30,21 @@ evaluate: $(STAMP)
 
 evaluate-seeds: $(STAMP)
 	$(PY) -m pipeline evaluate $(SEEDS) tests/fixtures/seeds_gold.jsonl
+
+report: $(STAMP)
+	$(PY) -m pipeline report $(OUT)
+
+questions: $(STAMP)
+	$(PY) examples/questions.py $(OUT)
+
+# The nightly batch: incremental extraction (only new/changed pages), JSON log lines for the
+# scheduler, then the quality report. Exit codes: 0 ok, 3 output not writable, 4 another run busy.
+nightly: $(STAMP)
+	$(PY) -m pipeline extract $(RAW) --out $(OUT) --log-format json --workers 2 --quiet
+	$(PY) -m pipeline report $(OUT)
+
+bench: $(STAMP)
+	$(PY) bench/run_bench.py
 
 typecheck: $(STAMP)
 	$(PY) -m mypy pipeline

@@ -91,6 +91,17 @@ def build_parser() -> argparse.ArgumentParser:
     ev.add_argument("gold", type=Path, help="hand labels, one JSON object per line")
     ev.add_argument("--floors", type=Path, default=None, help="JSON file of minimum figures (a ratchet)")
     ev.add_argument("--json", dest="json_out", type=Path, default=None, help="also write the figures as JSON")
+    rp = sub.add_parser(
+        "report",
+        help="write OUT_DIR/report.html, a one-file HTML quality report of the tables",
+        description=(
+            "Read the Parquet tables in OUT_DIR and write one self-contained HTML page (plots embedded): "
+            "pages by kind and status, field fill rate per template, issues with examples, rejected reasons, "
+            "projects and ESF money by region, county and start year, last runs. Contact details are left out."
+        ),
+    )
+    rp.add_argument("out_dir", nargs="?", default="extracted", type=Path, help="folder of tables (default: extracted/)")
+    rp.add_argument("-o", "--output", type=Path, default=None, help="report file (default: OUT_DIR/report.html)")
     return p
 
 
@@ -106,6 +117,10 @@ def main(argv: list[str] | None = None) -> int:
         from pipeline.evaluate import main_evaluate
 
         return main_evaluate(args.raw_dir, args.gold, floors=args.floors, json_out=args.json_out)
+    if args.command == "report":
+        from pipeline.report import main as report_main
+
+        return report_main([str(args.out_dir)] + (["--output", str(args.output)] if args.output else []))
     parser.print_help()
     return EXIT_USAGE
 

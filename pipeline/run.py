@@ -170,6 +170,7 @@ def _add_places(result: PageResult, rec: dict[str, Any], seg: Any, key: str, sou
                                    "are in project_municipalities but not taken as the project's",
                                    ", ".join(m.kommun for m in chosen)))
         chosen = []
+        places = dataclasses.replace(places, counties=tuple(c for c in places.counties if c.role == "listed"))
     rec["municipalities"] = [m.kommun for m in chosen]
     rec["municipality_codes"] = [m.kommunkod for m in chosen]
     roles = {chosen[0].role} if chosen else {"listed", "named"}
