@@ -96,3 +96,48 @@ def test_evaluation_on_seeds_is_exact() -> None:
     figs = figures(evaluate(SEEDS, ROOT / "tests/fixtures/seeds_gold.jsonl"))
     assert figs["project_precision"] == 1.0
     assert figs["project_recall"] >= 0.95
+
+
+def _table(out: Path, name: str, seed: str) -> pd.DataFrame:
+    df = pd.read_parquet(out / f"{name}.parquet")
+    return df[df["source_file"].str.startswith(seed)]
+
+
+def test_seed_001_municipalities_and_county(seeds_out: Path) -> None:
+    row = _page(seeds_out, "001")
+    assert list(row["municipalities"]) == [
+        "Eskilstuna", "Flen", "Gnesta", "Katrineholm", "Nyköping", "Oxelösund", "Strängnäs", "Trosa", "Vingåker"]
+    assert list(row["municipality_codes"]) == ["0484", "0482", "0461", "0483", "0480", "0481", "0486", "0488", "0428"]
+    assert list(row["counties"]) == ["Södermanlands län"] and list(row["county_codes"]) == ["04"]
+    pm = _table(seeds_out, "project_municipalities", "001")
+    assert set(pm[pm["role"] == "listed"]["kommunkod"]) == set(row["municipality_codes"])
+
+
+def test_seed_003_has_no_listed_or_named_municipality(seeds_out: Path) -> None:
+    assert list(_page(seeds_out, "003")["municipalities"]) == []
+    pm = _table(seeds_out, "project_municipalities", "003")
+    assert not set(pm["role"]) & {"listed", "named"}
+
+
+def test_seed_goals_and_target_group(seeds_out: Path) -> None:
+    o1 = _table(seeds_out, "project_objectives", "001")
+    assert any(t.startswith("Sörmlandsstrategins mål 1 lyder") for t in o1[o1["kind"] == "goal"]["text"])
+    o3 = _table(seeds_out, "project_objectives", "003")
+    goals = o3[o3["kind"] == "goal"]
+    assert list(goals["code"]) == ["1", "2", "3", "4", "5"]
+    assert goals.iloc[0]["text"].startswith("Lära av tidigare framgångsrika projekt")
+    targets = list(o3[o3["kind"] == "target_group"]["text"])
+    assert len(targets) == 1 and "anställda och politiker" in targets[0]
+
+
+def test_seed_regional_plans(seeds_out: Path) -> None:
+    assert _table(seeds_out, "project_pages", "002").empty and _table(seeds_out, "project_pages", "004").empty
+    r2 = _table(seeds_out, "regional_priorities", "002")
+    assert list(r2["region"]) == ["Västsverige"] and r2.iloc[0]["programme_period"] == "2021-2027"
+    assert [s.split(":")[0] for s in r2.iloc[0]["specific_objectives"]] == ["VI", "VII"]
+    r4 = _table(seeds_out, "regional_priorities", "004")
+    assert set(r4["region"]) == {"Västsverige", "Östra Mellansverige", "Mellersta Norrland", "Övre Norrland",
+                                 "Norra Mellansverige", "Stockholm", "Småland och öarna", "Sydsverige"}
+    om = r4[r4["region"] == "Östra Mellansverige"]
+    assert sorted(c for cs in om["counties"] for c in cs) == sorted(
+        ["Västmanlands län", "Örebro län", "Östergötlands län", "Uppsala län", "Södermanlands län"])
