@@ -48,6 +48,9 @@ _TARGET_RIKTAR = re.compile(
     re.IGNORECASE,
 )
 _QUOTES = "”“\"„«»"
+# every aim/target pattern above needs one of these words: paragraphs without them are not
+# split into sentences at all (the sentencizer is the slowest step of this module)
+_CUE = re.compile(r"mål|syft|riktar", re.IGNORECASE)
 
 _GOAL_LIST_KINDS = ("objectives", "purpose", "description")
 _SKIP_SENTENCE_KINDS = ("accessibility", "transnational", "other")
@@ -166,6 +169,8 @@ def extract_objectives(
                         add("target_group" if val[2] else "goal", val[0], val[1])
                     continue
                 if sec.kind in _SKIP_SENTENCE_KINDS:
+                    continue
+                if sec.kind != "objectives" and not _CUE.search(val):
                     continue
                 for sent in _sentences(val):
                     s = _clean(sent)

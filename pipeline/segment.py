@@ -34,9 +34,14 @@ def _boilerplate() -> re.Pattern[str]:
     return re.compile("|".join(f"(?:{p})" for p in pats), re.IGNORECASE)
 
 
+@lru_cache(maxsize=65536)
 def is_boilerplate(line: str) -> bool:
-    """Site chrome, banners and notices: never project data, never a title."""
-    return bool(_boilerplate().search(line.strip()))
+    """Site chrome, banners and notices: never project data, never a title.
+
+    Cached: the same chrome lines come back on every page of a site.
+    """
+    s = line.strip()
+    return bool(s) and len(s) < 300 and bool(_boilerplate().search(s))
 
 
 @dataclass
