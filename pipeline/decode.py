@@ -67,7 +67,8 @@ _BOMS: tuple[tuple[bytes, str], ...] = (
 )
 
 # Charsets that browsers (WHATWG) read as windows-1252: pages declaring them mostly are.
-_CP1252_ALIASES = {"latin_1", "iso8859_1", "ascii", "cp1252", "iso8859_15"}
+# codecs.lookup() names of the charsets browsers decode as windows-1252 (WHATWG encoding standard)
+_CP1252_ALIASES = {"latin_1", "iso8859_1", "iso8859-1", "ascii", "cp1252", "iso8859_15", "iso8859-15"}
 
 _META_CHARSET_RE = re.compile(
     rb"""<meta\b[^>]{0,300}?charset\s*=\s*["']?\s*([A-Za-z0-9_.:\-]{1,40})""", re.IGNORECASE

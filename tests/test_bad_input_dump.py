@@ -382,12 +382,6 @@ def test_variants_are_really_different_bytes(dump: Dump) -> None:
 
 # ----------------------------------------------------------------------------- declared legacy charsets
 
-LATIN1_BUG = (
-    "pipeline/decode.py _CP1252_ALIASES holds 'latin_1'/'iso8859_1'/'iso8859_15', but codecs.lookup().name "
-    "gives 'iso8859-1'/'iso8859-15': a page declaring ISO-8859-1 is decoded as strict Latin-1, not as "
-    "windows-1252 (what browsers do), and normalise_text then deletes the C1 characters: '310 000 €' "
-    "becomes '310 000' (a euro amount read as kronor) and '–' vanishes"
-)
 
 
 def _euro_page() -> str:
@@ -418,9 +412,9 @@ def _warc_with_header(body: bytes, content_type: str) -> bytes:
 
 LEGACY_CASES = [
     pytest.param("meta", "windows-1252", id="meta-windows-1252"),
-    pytest.param("meta", "iso-8859-1", id="meta-iso-8859-1", marks=pytest.mark.xfail(strict=True, reason=LATIN1_BUG)),
+    pytest.param("meta", "iso-8859-1", id="meta-iso-8859-1"),
     pytest.param("header", "windows-1252", id="http-header-windows-1252"),
-    pytest.param("header", "ISO-8859-1", id="http-header-iso-8859-1", marks=pytest.mark.xfail(strict=True, reason=LATIN1_BUG)),
+    pytest.param("header", "ISO-8859-1", id="http-header-iso-8859-1"),
 ]
 
 
