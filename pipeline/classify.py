@@ -72,6 +72,9 @@ def classify(text: str, seg: Segmented) -> Classification:
         else:
             template = "owner_site" if any(sig["facts_heading"].match(ln.strip()) for ln in seg.lines) else "fact_list"
         return Classification("project", template, "project fact block")
+    labelled = {p.field for p in seg.pairs} & PROJECT_FIELDS
+    if len(labelled) >= 3 and not project_fields - {"start_date", "end_date"}:
+        return Classification("project", "empty_fact_block", "project fact block has labels but no values")
     if sig["decision_letter"].search(text) and sig["decision_project"].search(text):
         return Classification("project", "decision_letter", "funding decision letter naming one project")
     if any(sig["facts_heading"].match(ln.strip()) for ln in seg.lines) and sig["project_started"].search(text):

@@ -103,7 +103,7 @@ def _process(page: Page) -> PageResult:
         if not rows:
             result.status, result.reason = "skipped", "regional plan page without a recognisable region"
         return result
-    if cls.page_kind != "project":
+    if cls.page_kind != "project" or cls.template == "empty_fact_block":
         result.status, result.reason = "skipped", f"{cls.page_kind} page: {cls.reason}"
         return result
     raw = extract_fields(text, seg, cls)

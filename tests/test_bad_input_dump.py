@@ -333,8 +333,7 @@ def test_labels_without_values_give_no_values(dump: Dump) -> None:
                  and v not in (None, [], "")}
         assert not empty, empty
     else:
-        # what the pipeline does today: not a project page at all (no value, no project facts)
-        assert row["status"] == "skipped" and "not a project" in row["reason"], row
+        assert row["status"] == "skipped" and "labels but no values" in row["reason"], row
 
 
 @pytest.mark.parametrize("rel", list(ODD_NAMES))
