@@ -52,8 +52,8 @@ from typing import cast
 
 from spacy.matcher import PhraseMatcher
 from spacy.tokenizer import Tokenizer
-from spacy.tokens import Doc, Span
-from spacy.util import filter_spans
+from spacy.attrs import IDX, IS_SPACE, LOWER, ORTH, SPACY
+from spacy.tokens import Doc
 
 from pipeline.nlp import get_nlp
 from pipeline.places.gazetteer import (
@@ -238,6 +238,9 @@ class _Gazetteer:
     risky: frozenset[str]
 
 
+MAX_LOOKBACK = 60  # tokens a role rule looks back for its cue word; keeps long lists linear
+
+
 @lru_cache(maxsize=1)
 def _tokenizer() -> Tokenizer:
     """The shared Swedish tokeniser's affix rules without its special cases ("t.ex.", "bl.a.").
@@ -326,97 +329,130 @@ class _Item:
     reason: str = ""
 
 
-def _case_form(span: Span, entry: _Entry) -> str | None:
+class _Toks:
+    """A page's tokens as plain lists, read from the Doc once.
+
+    Every rule below looks at neighbouring tokens many times; indexing spaCy's Doc creates a
+    Token object per access, which made place recognition the slowest stage of the pipeline.
+    """
+
+    __slots__ = ("text", "lower", "space", "ws", "idx", "n")
+
+    def __init__(self, doc: Doc) -> None:
+        strings = doc.vocab.strings
+        arr = doc.to_array([ORTH, LOWER, IS_SPACE, SPACY, IDX]).tolist()
+        self.text = [strings[a[0]] for a in arr]
+        self.lower = [strings[a[1]] for a in arr]
+        self.space = [bool(a[2]) for a in arr]
+        self.ws = [bool(a[3]) for a in arr]
+        self.idx = [int(a[4]) for a in arr]
+        self.n = len(arr)
+
+    def blank_line(self, i: int) -> bool:
+        return self.space[i] and self.text[i].count("\n") >= 2
+
+
+def _filter_spans(spans: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Longest non-overlapping spans, in text order (spaCy's filter_spans on index pairs)."""
+    taken: set[int] = set()
+    out = []
+    for s, e in sorted(spans, key=lambda se: (se[0] - se[1], se[0])):
+        if not any(i in taken for i in range(s, e)):
+            out.append((s, e))
+            taken.update(range(s, e))
+    return sorted(out)
+
+
+def _case_form(tk: _Toks, s: int, e: int, entry: _Entry) -> str | None:
     """"exact" if the span is written like the variant, "caps" if all-caps, else None."""
-    words = [t.text for t in span]
+    words = tk.text[s:e]
     if len(words) != len(entry.tokens):
         return None
     exact = all(w == f or (f.lower() in GENERIC_WORDS and w.lower() == f.lower()) for w, f in zip(words, entry.tokens))
     if exact:
         return "exact"
-    if all(w == f.upper() for w, f in zip(words, entry.tokens)) and any(c.isalpha() for c in span.text):
+    if all(w == f.upper() for w, f in zip(words, entry.tokens)) and any(c.isalpha() for w in words for c in w):
         return "caps"
     return None
 
 
-def _next_word(doc: Doc, i: int) -> int | None:
+def _next_word(tk: _Toks, i: int) -> int | None:
     """Index of the next non-space token at or after i, not crossing a blank line."""
-    while i < len(doc):
-        t = doc[i]
-        if not t.is_space:
+    while i < tk.n:
+        if not tk.space[i]:
             return i
-        if t.text.count("\n") >= 2:
+        if tk.blank_line(i):
             return None
         i += 1
     return None
 
 
-def _prev_word(doc: Doc, i: int) -> int | None:
+def _prev_word(tk: _Toks, i: int) -> int | None:
     """Index of the previous non-space token before i, not crossing a blank line."""
     j = i - 1
     while j >= 0:
-        t = doc[j]
-        if not t.is_space:
+        if not tk.space[j]:
             return j
-        if t.text.count("\n") >= 2:
+        if tk.blank_line(j):
             return None
         j -= 1
     return None
 
 
-def _segments(doc: Doc) -> list[int]:
+def _segments(tk: _Toks) -> list[int]:
     """Sentence id per token: a new sentence after . ! ? or at a blank line."""
     seg = []
     cur = 0
-    for t in doc:
-        if t.is_space and t.text.count("\n") >= 2:
+    text, ws = tk.text, tk.ws
+    for i in range(tk.n):
+        if tk.space[i] and text[i].count("\n") >= 2:
             cur += 1
             seg.append(cur)
             continue
         seg.append(cur)
-        if t.text in SENTENCE_END and not (t.i > 0 and "." in doc[t.i - 1].text and not doc[t.i - 1].whitespace_):
+        if text[i] in SENTENCE_END and not (i > 0 and "." in text[i - 1] and not ws[i - 1]):
             cur += 1  # but "t.ex" + "." is an abbreviation, not a sentence end
     return seg
 
 
-def _sentence_initial(doc: Doc, i: int) -> bool:
+def _sentence_initial(tk: _Toks, i: int) -> bool:
     j = i - 1
-    while j >= 0 and doc[j].is_space:
-        if "\n" in doc[j].text:
+    while j >= 0 and tk.space[j]:
+        if "\n" in tk.text[j]:
             return True
         j -= 1
-    return j < 0 or doc[j].text in SENTENCE_END or doc[j].text in LINE_START
+    return j < 0 or tk.text[j] in SENTENCE_END or tk.text[j] in LINE_START
 
 
-def _scan(doc: Doc, gaz: _Gazetteer) -> list[_Item]:
+def _scan(doc: Doc, tk: _Toks, gaz: _Gazetteer) -> list[_Item]:
     """Matcher hits -> candidate items with their suffix word and acceptance status."""
-    spans = filter_spans([doc[s:e] for _, s, e in gaz.matcher(doc)])
+    spans = _filter_spans((s, e) for _, s, e in gaz.matcher(doc))
     items: list[_Item] = []
-    for span in spans:
-        key = tuple(t.lower_ for t in span)
-        forms = [(e, _case_form(span, e)) for e in gaz.entries.get(key, ())]
+    for start, end in spans:
+        key = tuple(tk.lower[start:end])
+        forms = [(e, _case_form(tk, start, end, e)) for e in gaz.entries.get(key, ())]
         forms = [(e, f) for e, f in forms if f is not None]
         if not forms:
             continue  # lowercase word ("mark", "vara") or wrong diacritics
         caps = all(f == "caps" for _, f in forms)
-        n = _next_word(doc, span.end)
-        suffix = doc[n].lower_ if n is not None else None
+        n = _next_word(tk, end)
+        suffix = tk.lower[n] if n is not None else None
         kinds = {e.kind: e for e, _ in forms}
-        end_with_suffix = (n + 1) if n is not None else span.end
+        end_with_suffix = (n + 1) if n is not None else end
         if suffix in COUNTY_SUFFIX and key in gaz.county_stems:
-            items.append(_Item(span.start, end_with_suffix, "county", gaz.county_stems[key], suffix, caps))
+            items.append(_Item(start, end_with_suffix, "county", gaz.county_stems[key], suffix, caps))
             continue
         if "county" in kinds:
-            last_word = span[-1].lower_
+            last_word = tk.lower[end - 1]
             own_suffix = last_word if last_word in COUNTY_SUFFIX else None  # "Gotlands län"
-            items.append(_Item(span.start, span.end, "county", kinds["county"].code, own_suffix, caps))
+            items.append(_Item(start, end, "county", kinds["county"].code, own_suffix, caps))
             continue
         muni = kinds.get("municipality_long") or kinds.get("municipality") or kinds.get("municipality_genitive")
         if muni is None:
             if "region" in kinds:
-                items.append(_Item(span.start, span.end, "region", kinds["region"].code, status="region"))
+                items.append(_Item(start, end, "region", kinds["region"].code, status="region"))
             continue
-        item = _Item(span.start, span.end, "muni", muni.code, caps=caps, risky=muni.code in gaz.risky)
+        item = _Item(start, end, "muni", muni.code, caps=caps, risky=muni.code in gaz.risky)
         if muni.kind == "municipality_long":
             item.long_form = True
         elif suffix in MUNI_SUFFIX:
@@ -430,15 +466,15 @@ def _scan(doc: Doc, gaz: _Gazetteer) -> list[_Item]:
         elif item.risky:
             item.status, item.reason = "pending", "name is also a common word or a person's name"
         items.append(item)
-    _resolve_ellipsis(doc, items, gaz)
+    _resolve_ellipsis(tk, items, gaz)
     return items
 
 
-def _only_separators(doc: Doc, a: int, b: int) -> bool:
-    return all(t.is_space or t.lower_ in SEPARATORS for t in doc[a:b])
+def _only_separators(tk: _Toks, a: int, b: int) -> bool:
+    return all(tk.space[i] or tk.lower[i] in SEPARATORS for i in range(a, b))
 
 
-def _resolve_ellipsis(doc: Doc, items: list[_Item], gaz: _Gazetteer) -> None:
+def _resolve_ellipsis(tk: _Toks, items: list[_Item], gaz: _Gazetteer) -> None:
     """"Hallands och Västragötalands län", "Stenungsunds och Tjörns kommuner": the generic
     word at the end of a coordinated list applies to every item of the list."""
     for idx in range(len(items) - 1, -1, -1):
@@ -450,12 +486,11 @@ def _resolve_ellipsis(doc: Doc, items: list[_Item], gaz: _Gazetteer) -> None:
         name_end = last.start
         for j in range(idx - 1, -1, -1):
             prev = items[j]
-            gap = doc[prev.end : name_end]
-            if prev.suffix is not None or not any(t.lower_ in SEPARATORS for t in gap):
+            if prev.suffix is not None or not any(w in SEPARATORS for w in tk.lower[prev.end : name_end]):
                 break
-            if not _only_separators(doc, prev.end, name_end):
+            if not _only_separators(tk, prev.end, name_end):
                 break
-            key = tuple(t.lower_ for t in doc[prev.start : prev.end])
+            key = tuple(tk.lower[prev.start : prev.end])
             if county and key in gaz.county_stems:
                 prev.kind, prev.code, prev.status, prev.reason = "county", gaz.county_stems[key], "ok", ""
             elif county and prev.kind == "county":
@@ -468,7 +503,7 @@ def _resolve_ellipsis(doc: Doc, items: list[_Item], gaz: _Gazetteer) -> None:
             name_end = prev.start
 
 
-def _chains(doc: Doc, items: list[_Item]) -> list[list[int]]:
+def _chains(tk: _Toks, items: list[_Item]) -> list[list[int]]:
     """Groups of item indices separated only by commas, `och`, bullets and line breaks."""
     groups: list[list[int]] = []
     for idx, it in enumerate(items):
@@ -476,15 +511,14 @@ def _chains(doc: Doc, items: list[_Item]) -> list[list[int]]:
             continue
         if groups:
             prev = items[groups[-1][-1]]
-            gap = doc[prev.end : it.start]
-            if len(gap) > 0 and all(t.is_space or t.lower_ in SEPARATORS for t in gap):
+            if it.start > prev.end and _only_separators(tk, prev.end, it.start):
                 groups[-1].append(idx)
                 continue
         groups.append([idx])
     return groups
 
 
-def _accept_pending(doc: Doc, items: list[_Item], chains: list[list[int]]) -> None:
+def _accept_pending(tk: _Toks, items: list[_Item], chains: list[list[int]]) -> None:
     """Risky and all-caps names need place context: `i X`, or a list of municipalities."""
     for chain in chains:
         munis = [items[i] for i in chain if items[i].kind == "muni"]
@@ -492,14 +526,14 @@ def _accept_pending(doc: Doc, items: list[_Item], chains: list[list[int]]) -> No
         for m in munis:
             if m.status != "pending":
                 continue
-            p = _prev_word(doc, m.start)
-            if p is not None and doc[p].text in ("i", "I"):
+            p = _prev_word(tk, m.start)
+            if p is not None and tk.text[p] in ("i", "I"):
                 m.status = "ok"
             elif safe or len(munis) >= 3:
                 m.status = "ok"
 
 
-def _region_passages(doc: Doc, items: list[_Item], seg: list[int], gaz: _Gazetteer) -> None:
+def _region_passages(tk: _Toks, items: list[_Item], seg: list[int], gaz: _Gazetteer) -> None:
     """"Stockholm" in a passage listing ESF regions is the region, not the municipality."""
     per_seg: dict[int, int] = {}
     for it in items:
@@ -508,7 +542,7 @@ def _region_passages(doc: Doc, items: list[_Item], seg: list[int], gaz: _Gazette
     for it in items:
         if it.kind != "muni" or it.status != "ok" or it.suffix or it.long_form:
             continue
-        key = tuple(t.lower_ for t in doc[it.start : it.end])
+        key = tuple(tk.lower[it.start : it.end])
         if key in gaz.region_names and per_seg.get(seg[it.start], 0) >= 2:
             it.status, it.reason = "pending", "ESF region name in a passage listing ESF regions"
 
@@ -516,21 +550,21 @@ def _region_passages(doc: Doc, items: list[_Item], seg: list[int], gaz: _Gazette
 # --- roles -------------------------------------------------------------------------------
 
 
-def _window_before(doc: Doc, i: int, seg: list[int], n: int = 8) -> list[int]:
+def _window_before(tk: _Toks, i: int, seg: list[int], n: int = 8) -> list[int]:
     """Up to n non-space token indices before i, in order, within i's sentence."""
     out: list[int] = []
     j = i - 1
     while j >= 0 and len(out) < n and seg[j] == seg[i]:
-        if not doc[j].is_space:
+        if not tk.space[j]:
             out.append(j)
         j -= 1
     return out[::-1]
 
 
-def _list_cue(doc: Doc, first: int, seg: list[int]) -> bool:
+def _list_cue(tk: _Toks, first: int, seg: list[int]) -> bool:
     """Rule 1: "kommunerna X, Y", "medlemskommuner dvs X", "genomförs i X och Y"."""
-    w = _window_before(doc, first, seg)
-    words = [doc[j].lower_ for j in w]
+    w = _window_before(tk, first, seg)
+    words = [tk.lower[j] for j in w]
     # verb cue: WORK_VERB [adverbs] i/in [hela] X
     k = len(words) - 1
     if k >= 0 and words[k] in ("hela", "the", "whole"):
@@ -562,61 +596,62 @@ def _list_cue(doc: Doc, first: int, seg: list[int]) -> bool:
 _NUMBER_WORDS = frozenset({"två", "tre", "fyra", "fem", "sex", "sju", "åtta", "nio", "tio", "elva", "tolv"})
 
 
-def _partner_cue(doc: Doc, it: _Item, seg: list[int]) -> bool:
+def _partner_cue(tk: _Toks, it: _Item, seg: list[int]) -> bool:
     """Rule 2: "i samverkan med Arboga kommun, ..." - a municipal organisation as partner."""
     if not (it.suffix in MUNI_SUFFIX or it.long_form):
         return False
     j = it.start - 1
-    while j > 0 and seg[j] == seg[it.start]:
-        if doc[j].lower_ in ("med", "with") and doc[j - 1].lower_ in PARTNER_WORDS:
+    stop = max(0, it.start - MAX_LOOKBACK)
+    while j > stop and seg[j] == seg[it.start]:
+        if tk.lower[j] in ("med", "with") and tk.lower[j - 1] in PARTNER_WORDS:
             return True
         j -= 1
     return False
 
 
-def _project_heads(doc: Doc, items: list[_Item]) -> set[tuple[str, str]]:
+def _project_heads(tk: _Toks, items: list[_Item]) -> set[tuple[str, str]]:
     """(ACRONYM, kommunkod) for project names like "MIA Södertälje" (a local sub-project)."""
     heads: set[tuple[str, str]] = set()
     for it in items:
         if it.kind != "muni" or it.status != "ok":
             continue
         p = it.start - 1
-        if p >= 0 and not doc[p].is_space:
-            t = doc[p].text
+        if p >= 0 and not tk.space[p]:
+            t = tk.text[p]
             if len(t) >= 2 and t.isalpha() and t.isupper() and t.lower() not in GENERIC_WORDS:
                 heads.add((t, it.code))
     return heads
 
 
-def _project_cue(doc: Doc, it: _Item, seg: list[int], heads: set[tuple[str, str]]) -> bool:
-    """Rule 3: the project is the subject and works "i X"."""
-    p = _prev_word(doc, it.start)
-    if p is not None and doc[p].lower_ in ("hela",):
-        p = _prev_word(doc, p)
-    if p is None or doc[p].lower_ not in ("i", "in"):
+def _project_cue(tk: _Toks, it: _Item, seg: list[int], heads: set[tuple[str, str]]) -> bool:
+    """Rule 3: the project is the subject and works "i X" (subject within MAX_LOOKBACK tokens)."""
+    p = _prev_word(tk, it.start)
+    if p is not None and tk.lower[p] in ("hela",):
+        p = _prev_word(tk, p)
+    if p is None or tk.lower[p] not in ("i", "in"):
         return False
-    before = _prev_word(doc, p)
-    if before is not None and doc[before].lower_.endswith(ORG_ENDINGS):
+    before = _prev_word(tk, p)
+    if before is not None and tk.lower[before].endswith(ORG_ENDINGS):
         return False
     j = p - 1
-    while j >= 0 and seg[j] == seg[it.start]:
-        word = doc[j].lower_
+    stop = max(-1, p - MAX_LOOKBACK)
+    while j > stop and seg[j] == seg[it.start]:
+        word = tk.lower[j]
         if word in NOT_PROJECT_WORK:
             return False
-        if word in PROJECT_SUBJECTS or (doc[j].text, it.code) in heads:
+        if word in PROJECT_SUBJECTS or (tk.text[j], it.code) in heads:
             return True
-        if word == "project" and j > 0 and doc[j - 1].lower_ in ("the", "this"):
+        if word == "project" and j > 0 and tk.lower[j - 1] in ("the", "this"):
             return True
         j -= 1
     return False
 
 
-def _evidence(text: str, doc: Doc, start: int, end: int) -> str:
-    """The matched tokens with ~30 characters on each side (`text` is `doc.text`, passed in
-    because spaCy rebuilds `doc.text` on every access)."""
-    if start >= end or end > len(doc):
+def _evidence(text: str, tk: _Toks, start: int, end: int) -> str:
+    """The matched tokens with ~30 characters on each side."""
+    if start >= end or end > tk.n:
         return ""
-    a, b = doc[start].idx, doc[end - 1].idx + len(doc[end - 1].text)
+    a, b = tk.idx[start], tk.idx[end - 1] + len(tk.text[end - 1])
     snippet = text[max(0, a - CONTEXT_CHARS) : b + CONTEXT_CHARS]
     return re.sub(r"\s+", " ", snippet).strip()
 
@@ -632,19 +667,20 @@ def _county_mention(c: County, role: str, evidence: str) -> CountyMention:
 def _analyse_text(text: str) -> tuple[list[PlaceMention], list[CountyMention], list[Doubtful]]:
     gaz = _gazetteer()
     doc = _tokenizer()(text)
-    items = _scan(doc, gaz)
-    seg = _segments(doc)
-    chains = _chains(doc, items)
-    _accept_pending(doc, items, chains)
-    _region_passages(doc, items, seg, gaz)
-    heads = _project_heads(doc, items)
+    tk = _Toks(doc)
+    items = _scan(doc, tk, gaz)
+    seg = _segments(tk)
+    chains = _chains(tk, items)
+    _accept_pending(tk, items, chains)
+    _region_passages(tk, items, seg, gaz)
+    heads = _project_heads(tk, items)
     named_chain: set[int] = set()
     for chain in chains:
         # a list is named as a whole: by a cue before it ("i kommunerna ..."), or when its first
         # item is named as where the project works ("studerar i Vallentuna, Österåker och ...")
         first = items[chain[0]]
-        if _list_cue(doc, first.start, seg) or (
-            first.kind == "muni" and first.status != "pending" and _project_cue(doc, first, seg, heads)
+        if _list_cue(tk, first.start, seg) or (
+            first.kind == "muni" and first.status != "pending" and _project_cue(tk, first, seg, heads)
         ):
             named_chain.update(chain)
 
@@ -654,17 +690,17 @@ def _analyse_text(text: str) -> tuple[list[PlaceMention], list[CountyMention], l
     for idx, it in enumerate(items):
         if it.kind == "region" or it.status == "drop":
             continue
-        ev = _evidence(text, doc, it.start, it.end)
+        ev = _evidence(text, tk, it.start, it.end)
         if it.status == "pending":
-            name = doc[it.start : it.end].text
+            name = text[tk.idx[it.start] : tk.idx[it.end - 1] + len(tk.text[it.end - 1])]
             reason = it.reason
-            if it.risky and _sentence_initial(doc, it.start):
+            if it.risky and _sentence_initial(tk, it.start):
                 reason += " (sentence-initial)"
             doubtful.append(Doubtful(name, reason, ev))
             continue
-        named = idx in named_chain or _project_cue(doc, it, seg, heads)
+        named = idx in named_chain or _project_cue(tk, it, seg, heads)
         if it.kind == "muni":
-            named = named or _partner_cue(doc, it, seg)
+            named = named or _partner_cue(tk, it, seg)
             m = municipality_by_code(it.code)
             if m is not None:
                 mentions.append(_mention(m, ROLE_NAMED if named else ROLE_MENTIONED, ev))
@@ -679,7 +715,7 @@ def _owner_places(owner: str) -> tuple[list[PlaceMention], list[CountyMention]]:
     """Municipal organisations (`X kommun`, `Xs stad`, `Region Gotland`) and counties in the owner."""
     gaz = _gazetteer()
     doc = _tokenizer()(owner)
-    items = _scan(doc, gaz)
+    items = _scan(doc, _Toks(doc), gaz)
     ev = re.sub(r"\s+", " ", owner).strip()[:120]
     munis: list[PlaceMention] = []
     counties: list[CountyMention] = []
