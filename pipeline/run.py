@@ -350,6 +350,7 @@ def _run_locked(raw_dir: Path, out_dir: Path, *, max_bytes: int, workers: int, e
     seen_files: set[str] = set()
     first_by_sha: dict[str, str] = {}
     issues_by_code: Counter[str] = Counter()
+    pages_per_key: Counter[str] = Counter()
     try:
         docs: Iterable[RawDocument] = iter_documents(raw_dir, max_bytes=max_bytes)
         if progress is not None:
@@ -370,13 +371,13 @@ def _run_locked(raw_dir: Path, out_dir: Path, *, max_bytes: int, workers: int, e
                 else:
                     result = state.load(doc.source_file)
                     summary.pages_unchanged += 1
-                _emit_result(result, first_by_sha, tables, summary, issues_by_code)
+                _emit_result(result, first_by_sha, tables, summary, issues_by_code, pages_per_key)
             emit("progress", {"pages": len(seen_files)})
         removed = sorted(set(state.known) - seen_files)
         summary.pages_removed = len(removed)
         if keep_removed:
             for sf in removed:
-                _emit_result(state.load(sf), first_by_sha, tables, summary, issues_by_code)
+                _emit_result(state.load(sf), first_by_sha, tables, summary, issues_by_code, pages_per_key)
         else:
             state.remove(removed)
         nothing_changed = (
@@ -389,7 +390,7 @@ def _run_locked(raw_dir: Path, out_dir: Path, *, max_bytes: int, workers: int, e
             summary.records = _existing_counts(out_dir, list(tables.buffers))
         else:
             tables.finish("project_pages")
-            _write_projects(tables, issues_by_code)
+            _write_projects(tables, issues_by_code, pages_per_key)
             summary.records = dict(tables.counts)
             tables.commit()
         state.commit()
@@ -409,7 +410,7 @@ def _run_locked(raw_dir: Path, out_dir: Path, *, max_bytes: int, workers: int, e
 
 
 def _emit_result(result: PageResult, first_by_sha: dict[str, str], tables: StreamingTables,
-                 summary: RunSummary, issues_by_code: Counter[str]) -> None:
+                 summary: RunSummary, issues_by_code: Counter[str], pages_per_key: Counter[str]) -> None:
     """Write one page's rows (or mark it a duplicate of an earlier page with the same content)."""
     if result.status != "rejected" and result.page_sha256 in first_by_sha:
         result = as_duplicate(result, first_by_sha[result.page_sha256])
@@ -424,6 +425,7 @@ def _emit_result(result: PageResult, first_by_sha: dict[str, str], tables: Strea
     tables.add("pages", [page_row(result)])
     if result.project is not None:
         tables.add("project_pages", [result.project])
+        pages_per_key[result.project["project_key"]] += 1
     if result.issues:
         issues_by_code.update(i.code for i in result.issues)
         tables.add("issues", [issue_row(i) for i in result.issues])
@@ -432,17 +434,35 @@ def _emit_result(result: PageResult, first_by_sha: dict[str, str], tables: Strea
             tables.add(t, rows)
 
 
-def _write_projects(tables: StreamingTables, issues_by_code: Counter[str]) -> None:
-    """Merge the staged project_pages into projects (reads back only the staged file)."""
+def _write_projects(tables: StreamingTables, issues_by_code: Counter[str], pages_per_key: Counter[str]) -> None:
+    """Merge the staged project_pages into projects, streaming.
+
+    Rows are read back in batches; a project seen on one page is written at once, a project
+    seen on several pages is held only until its last page has been read. Memory therefore
+    follows the number of multi-page projects in flight, not the size of the dump.
+    """
     import pyarrow.parquet as pq
 
-    page_rows = pq.read_table(tables.path("project_pages")).to_pylist()
-    projects, merge_issues = merge_projects(page_rows)
-    del page_rows
-    tables.add("projects", projects)
-    if merge_issues:
-        issues_by_code.update(i.code for i in merge_issues)
-        tables.add("issues", [issue_row(i) for i in merge_issues])
+    waiting: dict[str, list[dict[str, Any]]] = {}
+    for batch in pq.ParquetFile(tables.path("project_pages")).iter_batches(batch_size=2000):
+        merged_rows: list[dict[str, Any]] = []
+        merge_issues: list[Issue] = []
+        for row in batch.to_pylist():
+            key = row["project_key"]
+            group = waiting.setdefault(key, [])
+            group.append(row)
+            if len(group) == pages_per_key[key]:
+                merged, issues = merge_projects(waiting.pop(key))
+                merged_rows.extend(merged)
+                merge_issues.extend(issues)
+        tables.add("projects", merged_rows)
+        if merge_issues:
+            issues_by_code.update(i.code for i in merge_issues)
+            tables.add("issues", [issue_row(i) for i in merge_issues])
+    for key in sorted(waiting):  # cannot happen unless counts and rows disagree; never lose a row
+        merged, issues = merge_projects(waiting[key])
+        tables.add("projects", merged)
+        tables.add("issues", [issue_row(i) for i in issues])
 
 
 def _existing_counts(out_dir: Path, names: list[str]) -> dict[str, int]:
