@@ -7,14 +7,40 @@ writes identical tables. Heavy state (spaCy, the gazetteer) is loaded once per w
 from __future__ import annotations
 
 import multiprocessing as mp
-from typing import Any, Callable, Protocol, Sequence, cast
+from typing import Any, Callable, Iterable, Iterator, Protocol, Sequence, cast
 
 from pipeline.models import PageResult, RawDocument
 
 
+Batch = tuple[list[RawDocument], list[RawDocument]]  # (all documents of a batch, those to extract)
+
+
 class Engine(Protocol):
     def map(self, fn: Callable[[RawDocument], PageResult], docs: Sequence[RawDocument]) -> list[PageResult]: ...
+    def map_batches(self, fn: Callable[[RawDocument], PageResult],
+                    batches: Iterable[Batch]) -> Iterator[tuple[list[RawDocument], list[RawDocument], list[PageResult]]]: ...
     def close(self) -> None: ...
+
+
+class _Pipelined:
+    """Keeps the next batch running on the workers while the caller writes the current one."""
+
+    def submit(self, fn: Callable[[RawDocument], PageResult], docs: list[RawDocument]) -> Any:
+        raise NotImplementedError
+
+    def result(self, handle: Any) -> list[PageResult]:
+        raise NotImplementedError
+
+    def map_batches(self, fn: Callable[[RawDocument], PageResult],
+                    batches: Iterable[Batch]) -> Iterator[tuple[list[RawDocument], list[RawDocument], list[PageResult]]]:
+        pending: tuple[list[RawDocument], list[RawDocument], Any] | None = None
+        for batch, todo in batches:
+            handle = self.submit(fn, todo)
+            if pending is not None:
+                yield pending[0], pending[1], self.result(pending[2])
+            pending = (batch, todo, handle)
+        if pending is not None:
+            yield pending[0], pending[1], self.result(pending[2])
 
 
 def warm_up() -> None:
@@ -34,11 +60,16 @@ class InProcess:
     def map(self, fn: Callable[[RawDocument], PageResult], docs: Sequence[RawDocument]) -> list[PageResult]:
         return [fn(d) for d in docs]
 
+    def map_batches(self, fn: Callable[[RawDocument], PageResult],
+                    batches: Iterable[Batch]) -> Iterator[tuple[list[RawDocument], list[RawDocument], list[PageResult]]]:
+        for batch, todo in batches:
+            yield batch, todo, [fn(d) for d in todo]
+
     def close(self) -> None:
         pass
 
 
-class ProcessPool:
+class ProcessPool(_Pipelined):
     def __init__(self, workers: int) -> None:
         ctx = mp.get_context("fork")
         self.pool = ctx.Pool(workers, initializer=warm_up)
@@ -47,15 +78,22 @@ class ProcessPool:
     def map(self, fn: Callable[[RawDocument], PageResult], docs: Sequence[RawDocument]) -> list[PageResult]:
         if not docs:
             return []
+        return self.result(self.submit(fn, list(docs)))
+
+    def submit(self, fn: Callable[[RawDocument], PageResult], docs: list[RawDocument]) -> Any:
         chunk = max(1, min(32, len(docs) // (self.workers * 4) or 1))
-        return self.pool.map(fn, docs, chunksize=chunk)
+        return self.pool.map_async(fn, docs, chunksize=chunk)
+
+    def result(self, handle: Any) -> list[PageResult]:
+        results: list[PageResult] = handle.get()
+        return results
 
     def close(self) -> None:
         self.pool.close()
         self.pool.join()
 
 
-class DaskEngine:
+class DaskEngine(_Pipelined):
     """Runs the per-page stages on a Dask distributed cluster; the merge runs on the client."""
 
     def __init__(self, scheduler: str | Any) -> None:
@@ -66,10 +104,13 @@ class DaskEngine:
         self.client.run(warm_up)
 
     def map(self, fn: Callable[[RawDocument], PageResult], docs: Sequence[RawDocument]) -> list[PageResult]:
-        if not docs:
-            return []
-        futures = self.client.map(fn, list(docs), pure=False)
-        results: list[PageResult] = self.client.gather(futures)
+        return self.result(self.submit(fn, list(docs)))
+
+    def submit(self, fn: Callable[[RawDocument], PageResult], docs: list[RawDocument]) -> Any:
+        return self.client.map(fn, docs, pure=False) if docs else []
+
+    def result(self, handle: Any) -> list[PageResult]:
+        results: list[PageResult] = self.client.gather(handle) if handle else []
         return results
 
     def close(self) -> None:

@@ -321,7 +321,7 @@ def run(
     contacts: str = "keep",
     progress: Callable[[Iterable[RawDocument]], Iterable[RawDocument]] | None = None,
     log: Callable[[str, dict[str, Any]], None] | None = None,
-    batch_size: int = 256,
+    batch_size: int = 512,
 ) -> RunSummary:
     """Extract every page under raw_dir into out_dir (all or nothing). Raises Locked if busy."""
     with OutputLock(out_dir):
@@ -355,9 +355,12 @@ def _run_locked(raw_dir: Path, out_dir: Path, *, max_bytes: int, workers: int, e
         docs: Iterable[RawDocument] = iter_documents(raw_dir, max_bytes=max_bytes)
         if progress is not None:
             docs = progress(docs)
-        for batch in _batches(docs, batch_size):
-            todo = [d for d in batch if full or not state.is_current(d.source_file, d.sha256)]
-            fresh = iter(executor.map(process_document, todo))
+        planned = (
+            (batch, [d for d in batch if full or not state.is_current(d.source_file, d.sha256)])
+            for batch in _batches(docs, batch_size)
+        )
+        for batch, todo, results in executor.map_batches(process_document, planned):
+            fresh = iter(results)
             for doc in batch:
                 seen_files.add(doc.source_file)
                 if todo and doc is todo[0]:

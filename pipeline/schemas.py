@@ -45,7 +45,7 @@ class TableSchema:
 
     @property
     def names(self) -> list[str]:
-        return [c.name for c in self.columns]
+        return [c.name for c in self.columns]  # small: a dozen or two columns
 
     def to_arrow(self) -> pa.Schema:
         fields = [pa.field(c.name, _TYPES[c.type], nullable=True) for c in self.columns]

@@ -12,6 +12,7 @@ import os
 import shutil
 import tempfile
 from datetime import datetime, timezone
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Iterable
 
@@ -35,24 +36,30 @@ def _ts(value: Any) -> Any:
     return dt if dt.tzinfo else dt.replace(tzinfo=timezone.utc)
 
 
+@lru_cache(maxsize=None)
+def arrow_schema(table: str) -> pa.Schema:
+    """The table's Arrow schema with the pandas metadata that makes pandas read nullable
+    integers as Int64 and dates as dates (computed once from an empty frame)."""
+    base = load_schema(table).to_arrow()
+    empty = pa.Table.from_pylist([], schema=base).to_pandas(types_mapper=_PANDAS_TYPES.get)
+    meta = dict(pa.Table.from_pandas(empty, schema=base, preserve_index=False).schema.metadata or {})
+    meta.update({b"table": table.encode(), b"schema_version": SCHEMA_VERSION.encode(),
+                 b"pipeline_version": __version__.encode()})
+    return base.with_metadata(meta)
+
+
 def to_arrow(table: str, rows: Iterable[dict[str, Any]]) -> pa.Table:
     """Rows (dicts with the schema's column names) -> an Arrow table with the exact schema."""
     schema = load_schema(table)
-    arrow_schema = schema.to_arrow()
     ts_cols = [c.name for c in schema.columns if c.type == "timestamp"]
-    clean = []
+    names = schema.names
+    columns: dict[str, list[Any]] = {n: [] for n in names}
     for r in rows:
-        row = {name: r.get(name) for name in schema.names}
-        for c in ts_cols:
-            row[c] = _ts(row[c])
-        clean.append(row)
-    t = pa.Table.from_pylist(clean, schema=arrow_schema)
-    df = t.to_pandas(types_mapper=_PANDAS_TYPES.get)
-    out = pa.Table.from_pandas(df, schema=arrow_schema, preserve_index=False)
-    meta = dict(out.schema.metadata or {})
-    meta.update({b"table": table.encode(), b"schema_version": SCHEMA_VERSION.encode(),
-                 b"pipeline_version": __version__.encode()})
-    return out.replace_schema_metadata(meta)
+        for n in names:
+            columns[n].append(r.get(n))
+    for c in ts_cols:
+        columns[c] = [_ts(v) for v in columns[c]]
+    return pa.Table.from_pydict(columns, schema=arrow_schema(table))
 
 
 def write_tables(out_dir: Path, tables: dict[str, list[dict[str, Any]]]) -> dict[str, Path]:

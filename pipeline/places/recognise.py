@@ -52,7 +52,7 @@ from typing import cast
 
 from spacy.matcher import PhraseMatcher
 from spacy.tokenizer import Tokenizer
-from spacy.attrs import IDX, IS_SPACE, LOWER, ORTH, SPACY
+from spacy.attrs import IDX, ORTH, SPACY
 from spacy.tokens import Doc
 
 from pipeline.nlp import get_nlp
@@ -340,13 +340,13 @@ class _Toks:
 
     def __init__(self, doc: Doc) -> None:
         strings = doc.vocab.strings
-        arr = doc.to_array([ORTH, LOWER, IS_SPACE, SPACY, IDX]).tolist()
-        self.text = [strings[a[0]] for a in arr]
-        self.lower = [strings[a[1]] for a in arr]
-        self.space = [bool(a[2]) for a in arr]
-        self.ws = [bool(a[3]) for a in arr]
-        self.idx = [int(a[4]) for a in arr]
-        self.n = len(arr)
+        arr = doc.to_array([ORTH, SPACY, IDX])
+        self.text = [strings[h] for h in arr[:, 0].tolist()]
+        self.lower = [t.lower() for t in self.text]  # spaCy's LOWER is str.lower() of the text
+        self.space = [t.isspace() for t in self.text]
+        self.ws = [bool(w) for w in arr[:, 1].tolist()]
+        self.idx = arr[:, 2].tolist()
+        self.n = len(self.text)
 
     def blank_line(self, i: int) -> bool:
         return self.space[i] and self.text[i].count("\n") >= 2
