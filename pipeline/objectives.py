@@ -56,12 +56,15 @@ _GOAL_LIST_KINDS = ("objectives", "purpose", "description")
 _SKIP_SENTENCE_KINDS = ("accessibility", "transnational", "other")
 
 
-def _sentences(text: str) -> list[str]:
-    """Sentences of a paragraph, re-joined where the sentencizer split inside a quotation."""
+def _sentences(text: str, cued_only: bool = False) -> list[str]:
+    """Sentences of a paragraph, re-joined where the sentencizer split inside a quotation.
+
+    With `cued_only`, lines without an aim/target cue word are not split (their sentences
+    could not match any rule, and the sentencizer is the slowest step here)."""
     nlp = get_nlp()
     raw: list[str] = []
     for line in text.split("\n"):  # a line of these dumps is a paragraph
-        if line.strip():
+        if line.strip() and not (cued_only and not _CUE.search(line)):
             raw.extend(s.text.strip() for s in nlp(line).sents if s.text.strip())
     out: list[str] = []
     pending = ""
@@ -172,7 +175,7 @@ def extract_objectives(
                     continue
                 if sec.kind != "objectives" and not _CUE.search(val):
                     continue
-                for sent in _sentences(val):
+                for sent in _sentences(val, cued_only=sec.kind != "objectives"):
                     s = _clean(sent)
                     if sec.kind == "objectives":
                         if s.endswith(":"):
