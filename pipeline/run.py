@@ -119,7 +119,9 @@ def _process(page: Page) -> PageResult:
         source_url=page.source_url, fetched_at=page.fetched_at, project_key=key,
         municipalities=[], municipality_codes=[],
     )
+    t4 = time.perf_counter()
     _add_places(result, rec, seg, key, page.source_file, cls.template)
+    t5 = time.perf_counter()
     body = seg.body()
     if rec.get("title") and body.startswith(rec["title"]):
         body = body[len(rec["title"]):].lstrip()  # the heading is the title, not the summary
@@ -132,6 +134,8 @@ def _process(page: Page) -> PageResult:
     result.rows["project_objectives"] = [
         {"project_key": key, "source_file": page.source_file, **o} for o in objectives
     ]
+    result.timings["places"] = t5 - t4
+    result.timings["sections+objectives"] = time.perf_counter() - t5
     result.project = rec
     result.issues.extend(_with(i, page.source_file, key) for i in issues)
     result.rows["page_fields"] = [
