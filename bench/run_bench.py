@@ -12,13 +12,9 @@ folder, and includes reading the files and writing the Parquet tables.
 Columns (seconds unless named otherwise):
   pages/s      pages / summary.seconds (the run itself, after `import pipeline`; includes loading
                spaCy in the workers, reading, the per-page stages, merging and writing Parquet)
-  decode, segment+classify, extract, normalise+validate
+  decode, segment+classify, extract, normalise+validate, places, sections+objectives
                summary.stage_seconds: seconds summed over pages. With N workers they are summed
                over N processes, so they can add up to more than the wall time.
-  places, sections, objectives
-               per-page work the pipeline does not time itself, measured here by wrapping
-               pipeline.run's functions (_add_places, split_sections/section_texts,
-               extract_objectives); only with 1 worker ('-' otherwise: it runs in the pool)
   read         pulling documents out of the reader (wrapping the iterator: `run(progress=...)`)
   merge        _write_projects: read back project_pages, merge into projects
   write        StreamingTables.add/finish/commit: Arrow conversion, Parquet writing, moving
@@ -47,7 +43,7 @@ from typing import Any, Iterable, Iterator
 
 ROOT = Path(__file__).resolve().parent.parent
 BENCH_OUT = ROOT / "bench" / "out"
-STAGES = ("decode", "segment+classify", "extract", "normalise+validate")
+STAGES = ("decode", "segment+classify", "extract", "normalise+validate", "places", "sections+objectives")
 TARGETS = {"text": 1200.0, "html": 250.0}  # pages/s with 2 workers
 RSS_TARGET_MB = 1024.0
 
@@ -89,8 +85,6 @@ class _Clock:
 
 # Per-page work that summary.stage_seconds does not time, and the main process's own work.
 # Wrapped by name in pipeline.run (names missing in this version of the pipeline are skipped).
-PER_PAGE_EXTRAS = {"_add_places": "places", "split_sections": "sections", "section_texts": "sections",
-                   "extract_objectives": "objectives"}
 MAIN_PROCESS = {"_write_projects": "merge"}
 WRITE_METHODS = ("add", "finish", "commit", "abort")
 
@@ -98,13 +92,13 @@ WRITE_METHODS = ("add", "finish", "commit", "abort")
 def measure(raw_dir: Path, out_dir: Path, workers: int) -> dict[str, Any]:
     """Run the pipeline once; called in a fresh interpreter (see `_measure_in_subprocess`).
 
-    The timers only exist in this process: with workers > 1 the per-page extras run in the
-    pool's processes and are not measured (reported as None).
+    The per-page stages are timed by the pipeline itself (summary.stage_seconds, summed over
+    the workers); the main process's read/merge/write/state are timed here by wrapping.
     """
     import pipeline.run as prun
 
     clock = _Clock()
-    for name, label in {**PER_PAGE_EXTRAS, **MAIN_PROCESS}.items():
+    for name, label in MAIN_PROCESS.items():
         if hasattr(prun, name):
             setattr(prun, name, clock.wrap(label, getattr(prun, name)))
     tables_cls = prun.StreamingTables
@@ -133,8 +127,7 @@ def measure(raw_dir: Path, out_dir: Path, workers: int) -> dict[str, Any]:
     wall = time.perf_counter() - t0
     self_ru = resource.getrusage(resource.RUSAGE_SELF)
     child_ru = resource.getrusage(resource.RUSAGE_CHILDREN)
-    extras = {label: (clock.seconds.get(label, 0.0) if workers == 1 else None)
-              for label in dict.fromkeys(PER_PAGE_EXTRAS.values())}
+    extras: dict[str, float | None] = {}
     return {
         "pages": s.n_pages, "seconds": s.seconds, "wall": wall,
         "stages": dict(s.stage_seconds), "extras": extras,
@@ -191,9 +184,9 @@ def _row(name: str, workers: int, r: dict[str, Any]) -> str:
     return "| " + " | ".join(cells) + " |"
 
 
-EXTRAS = ("places", "sections", "objectives")
+EXTRAS: tuple[str, ...] = ()
 HEADER = ("| corpus | workers | pages | seconds | pages/s | decode | segment+classify | extract | normalise+validate "
-          "| places | sections | objectives | read | merge | write | state | rest | RSS main MB | RSS worker MB |")
+          "| places | sections+objectives | read | merge | write | state | rest | RSS main MB | RSS worker MB |")
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -43,6 +43,13 @@ class _Pipelined:
             yield pending[0], pending[1], self.result(pending[2])
 
 
+def extract_document(doc: RawDocument) -> PageResult:
+    """The per-page stages for one document, importing them (spaCy included) on first use."""
+    from pipeline.process import process_document
+
+    return process_document(doc)
+
+
 def warm_up() -> None:
     """Load what every page needs once per process (not once per page)."""
     from pipeline.nlp import get_nlp
@@ -71,9 +78,15 @@ class InProcess:
 
 class ProcessPool(_Pipelined):
     def __init__(self, workers: int) -> None:
-        ctx = mp.get_context("fork")
-        self.pool = ctx.Pool(workers, initializer=warm_up)
         self.workers = workers
+        self._pool: Any = None
+
+    @property
+    def pool(self) -> Any:
+        """Started on first use: a run with nothing to extract forks no workers."""
+        if self._pool is None:
+            self._pool = mp.get_context("fork").Pool(self.workers, initializer=warm_up)
+        return self._pool
 
     def map(self, fn: Callable[[RawDocument], PageResult], docs: Sequence[RawDocument]) -> list[PageResult]:
         if not docs:
@@ -81,16 +94,19 @@ class ProcessPool(_Pipelined):
         return self.result(self.submit(fn, list(docs)))
 
     def submit(self, fn: Callable[[RawDocument], PageResult], docs: list[RawDocument]) -> Any:
+        if not docs:
+            return None
         chunk = max(1, min(32, len(docs) // (self.workers * 4) or 1))
         return self.pool.map_async(fn, docs, chunksize=chunk)
 
     def result(self, handle: Any) -> list[PageResult]:
-        results: list[PageResult] = handle.get()
+        results: list[PageResult] = handle.get() if handle is not None else []
         return results
 
     def close(self) -> None:
-        self.pool.close()
-        self.pool.join()
+        if self._pool is not None:
+            self._pool.close()
+            self._pool.join()
 
 
 class DaskEngine(_Pipelined):
@@ -101,13 +117,18 @@ class DaskEngine(_Pipelined):
 
         self.own_client = not isinstance(scheduler, Client)
         self.client: Client = Client(scheduler) if self.own_client else cast(Client, scheduler)
-        self.client.run(warm_up)
+        self._warm = False
+
+    def submit(self, fn: Callable[[RawDocument], PageResult], docs: list[RawDocument]) -> Any:
+        if not docs:
+            return []
+        if not self._warm:
+            self.client.run(warm_up)
+            self._warm = True
+        return self.client.map(fn, docs, pure=False)
 
     def map(self, fn: Callable[[RawDocument], PageResult], docs: Sequence[RawDocument]) -> list[PageResult]:
         return self.result(self.submit(fn, list(docs)))
-
-    def submit(self, fn: Callable[[RawDocument], PageResult], docs: list[RawDocument]) -> Any:
-        return self.client.map(fn, docs, pure=False) if docs else []
 
     def result(self, handle: Any) -> list[PageResult]:
         results: list[PageResult] = self.client.gather(handle) if handle else []

@@ -1,10 +1,10 @@
-"""Orchestration: read -> decode -> classify -> segment -> extract -> normalise -> validate -> write.
+"""Orchestration: read -> (per-page stages in `process.py`) -> merge -> write.
 
-`process_page` is pure (a decoded page in, a PageResult out) and never raises: an exception in
-any stage becomes a rejected page whose reason names the stage and the error. `run` is the
-I/O edge: it walks RAW_DIR in batches, reuses stored results of unchanged pages, sends the
-rest to an engine (in-process, a process pool or Dask), de-duplicates identical content,
-streams the tables to a staging folder and moves them into place when everything succeeded.
+`run` is the I/O edge. Pass 1 walks RAW_DIR in batches and sends only new or changed pages
+to an engine (in-process, a process pool or Dask), storing each result in the incremental
+state. Pass 2, only when something changed, streams every page's stored result in RAW_DIR
+order into the tables (de-duplicating identical content), merges the projects and moves the
+tables into place when everything succeeded.
 """
 
 from __future__ import annotations
@@ -14,7 +14,6 @@ import hashlib
 import os
 import re
 import time
-import traceback
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -24,26 +23,14 @@ from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator
 
 from pipeline import __version__
-from pipeline.calls import extract_call
-from pipeline.classify import classify
 from pipeline.contacts import apply_to_result
-from pipeline.decode import DecodeError, decode
-from pipeline.engine import make_engine
-from pipeline.extract import extract_fields
+from pipeline.engine import extract_document, make_engine
 from pipeline.lock import OutputLock
 from pipeline.merge import merge_projects
-from pipeline.models import Issue, Page, PageResult, RawDocument
-from pipeline.normalise import normalise_project, project_key
-from pipeline.objectives import extract_objectives
-from pipeline.places import find_places, project_municipalities
-from pipeline.programmes import lookup_area, lookup_objective
+from pipeline.models import Issue, PageResult, RawDocument
 from pipeline.read import DEFAULT_MAX_BYTES, iter_documents
-from pipeline.regional_plans import extract_regional_priorities
 from pipeline.schemas import table_names
-from pipeline.sections import section_texts, split_sections
-from pipeline.segment import segment
 from pipeline.state import PageState
-from pipeline.validate import validate_project
 from pipeline.write import StreamingTables
 
 CORE_TABLES = ("pages", "project_pages", "projects", "issues", "page_fields")
@@ -59,174 +46,6 @@ def pipeline_version() -> str:
         h.update(p.relative_to(root.parent).as_posix().encode())
         h.update(p.read_bytes())
     return f"{__version__}+{h.hexdigest()[:10]}"
-
-
-def _with(issue: Issue, source_file: str, key: str | None) -> Issue:
-    return dataclasses.replace(issue, source_file=source_file, project_key=key)
-
-
-def process_page(page: Page) -> PageResult:
-    """Everything one decoded page contributes to the tables. Never raises."""
-    try:
-        return _process(page)
-    except Exception as exc:  # one page failing never stops the run
-        where = traceback.extract_tb(exc.__traceback__)[-1]
-        return PageResult(
-            source_file=page.source_file, page_sha256=page.sha256, n_bytes=page.n_bytes,
-            page_kind=None, template=None, status="rejected",
-            reason=f"extraction failed in {Path(where.filename).stem}.{where.name}: {type(exc).__name__}: {exc}"[:500],
-            source_url=page.source_url, fetched_at=page.fetched_at,
-        )
-
-
-def _process(page: Page) -> PageResult:
-    t0 = time.perf_counter()
-    text = page.text
-    seg = segment(text)
-    cls = classify(text, seg)
-    t1 = time.perf_counter()
-    result = PageResult(
-        source_file=page.source_file, page_sha256=page.sha256, n_bytes=page.n_bytes,
-        page_kind=cls.page_kind, template=cls.template, status="extracted", reason=None,
-        source_url=page.source_url, fetched_at=page.fetched_at,
-    )
-    result.timings["segment+classify"] = t1 - t0
-    result.issues.extend(_with(i, page.source_file, None) for i in page.issues)
-    if cls.page_kind == "call":
-        call, call_issues = extract_call(text, seg.pairs)
-        result.rows["calls"] = [{"source_file": page.source_file, **call}]
-        result.issues.extend(_with(i, page.source_file, call.get("call_id")) for i in call_issues)
-        return result
-    if cls.page_kind == "regional_plan":
-        rows = extract_regional_priorities(text)
-        result.rows["regional_priorities"] = [{"source_file": page.source_file, **r} for r in rows]
-        if not rows:
-            result.status, result.reason = "skipped", "regional plan page without a recognisable region"
-        return result
-    if cls.page_kind != "project" or cls.template == "empty_fact_block":
-        result.status, result.reason = "skipped", f"{cls.page_kind} page: {cls.reason}"
-        return result
-    raw = extract_fields(text, seg, cls)
-    t2 = time.perf_counter()
-    rec, issues = normalise_project(raw, text)
-    issues += validate_project(rec)
-    t3 = time.perf_counter()
-    result.timings["extract"] = t2 - t1
-    result.timings["normalise+validate"] = t3 - t2
-    key = project_key(rec["diarienummer"], rec["title"], rec["owner"])
-    rec.update(
-        source_file=page.source_file, page_sha256=page.sha256, template=cls.template,
-        source_url=page.source_url, fetched_at=page.fetched_at, project_key=key,
-        municipalities=[], municipality_codes=[],
-    )
-    t4 = time.perf_counter()
-    _add_places(result, rec, seg, key, page.source_file, cls.template)
-    t5 = time.perf_counter()
-    body = seg.body()
-    if rec.get("title") and body.startswith(rec["title"]):
-        body = body[len(rec["title"]):].lstrip()  # the heading is the title, not the summary
-    sections = split_sections(body)
-    rec.update(section_texts(sections))
-    rec["programme_area_name"] = _objective_name(lookup_area, rec["programme_area"], rec["programme_period"])
-    rec["specific_objective_name"] = _objective_name(lookup_objective, rec["specific_objective"], rec["programme_period"])
-    objectives = extract_objectives(sections, programme_area=rec["programme_area"],
-                                    specific_objective=rec["specific_objective"], period=rec["programme_period"])
-    result.rows["project_objectives"] = [
-        {"project_key": key, "source_file": page.source_file, **o} for o in objectives
-    ]
-    result.timings["places"] = t5 - t4
-    result.timings["sections+objectives"] = time.perf_counter() - t5
-    result.project = rec
-    result.issues.extend(_with(i, page.source_file, key) for i in issues)
-    result.rows["page_fields"] = [
-        {"source_file": page.source_file, "project_key": key, "field": p.field, "label": p.label, "value": p.value}
-        for p in seg.pairs
-    ]
-    return result
-
-
-LIST_HEADINGS = {"kommun", "kommuner", "kommuner som berörs", "berörda kommuner"}
-
-
-LIST_TEMPLATES = {"bank_glued"}  # layouts whose pages end with a Kommun list
-
-
-def _add_places(result: PageResult, rec: dict[str, Any], seg: Any, key: str, source_file: str, template: str) -> None:
-    """Municipalities and counties of a project page: listed, named, owner, mentioned.
-
-    On layouts that always end with a Kommun list, a page without the list was cut off: its
-    prose is not allowed to stand in for the list (the list may say otherwise).
-    """
-    listed: list[str] = next((items for heading, items in seg.lists.items() if heading.strip().casefold() in LIST_HEADINGS), [])
-    prose = "\n".join(ln for _, ln in seg.prose_lines())
-    owner = ", ".join(x for x in (rec.get("owner"), rec.get("owner_unit")) if x) or None
-    places = find_places(prose, listed_items=listed, owner=owner)
-    result.rows["project_municipalities"] = [
-        {"project_key": key, "source_file": source_file, "kommunkod": m.kommunkod, "kommun": m.kommun,
-         "lanskod": m.lanskod, "lan": m.lan, "esf_region": m.esf_region, "nuts2": m.nuts2,
-         "role": m.role, "evidence": m.evidence}
-        for m in places.mentions
-    ]
-    chosen = project_municipalities(places)
-    if template in LIST_TEMPLATES and not listed and chosen:
-        result.issues.append(Issue(source_file, key, "municipalities", "info", "no_municipality_list",
-                                   "the page has no Kommun list (cut off?); municipalities named in its prose "
-                                   "are in project_municipalities but not taken as the project's",
-                                   ", ".join(m.kommun for m in chosen)))
-        chosen = []
-        places = dataclasses.replace(places, counties=tuple(c for c in places.counties if c.role == "listed"))
-    rec["municipalities"] = [m.kommun for m in chosen]
-    rec["municipality_codes"] = [m.kommunkod for m in chosen]
-    roles = {chosen[0].role} if chosen else {"listed", "named"}
-    county_codes: list[str] = []
-    county_names: list[str] = []
-    for c in places.counties:
-        if c.role in roles and c.lanskod not in county_codes:
-            county_codes.append(c.lanskod)
-            county_names.append(c.lan)
-    rec["counties"], rec["county_codes"] = county_names, county_codes
-    issues = result.issues
-    for d in places.doubtful:
-        issues.append(Issue(source_file, key, "municipalities", "info", "doubtful_place",
-                            f"{d.name!r} left out: {d.reason}", d.evidence))
-    for item in places.unmatched_list_items:
-        issues.append(Issue(source_file, key, "municipalities", "warning", "unknown_municipality",
-                            f"Kommun list item is not one of the 290 municipalities: {item!r}", item))
-    region = rec.get("region")
-    if region and region != "Nationellt":
-        for m in chosen:
-            if m.esf_region != region:
-                issues.append(Issue(source_file, key, "municipalities", "warning", "municipality_outside_region",
-                                    f"{m.kommun} ({m.lan}) is in {m.esf_region}, not in the page's region {region}",
-                                    m.evidence))
-
-
-def _objective_name(lookup: Callable[..., list[Any]], code: str | None, period: str | None) -> str | None:
-    """The reference name of an area/objective code, only when the period pins one entry down."""
-    if not code or not period:
-        return None
-    names = {o.name for o in lookup(code, period) if o.code == code and o.name}
-    return names.pop() if len(names) == 1 else None
-
-
-def process_document(doc: RawDocument) -> PageResult:
-    """Decode then process one document; unreadable input becomes a rejected page."""
-    base = dict(source_file=doc.source_file, page_sha256=doc.sha256, n_bytes=doc.n_bytes,
-                page_kind=None, template=None, status="rejected",
-                source_url=doc.source_url, fetched_at=doc.fetched_at)
-    if doc.error is not None or doc.data is None:
-        return PageResult(reason=doc.error or "no data", **base)  # type: ignore[arg-type]
-    t0 = time.perf_counter()
-    try:
-        page = decode(doc)
-    except DecodeError as exc:
-        return PageResult(reason=str(exc), **base)  # type: ignore[arg-type]
-    except Exception as exc:  # a decoder bug must not stop the run either
-        return PageResult(reason=f"decoding failed: {type(exc).__name__}: {exc}"[:500], **base)  # type: ignore[arg-type]
-    t1 = time.perf_counter()
-    result = process_page(page)
-    result.timings["decode"] = t1 - t0
-    return result
 
 
 @dataclass
@@ -349,60 +168,61 @@ def _run_locked(raw_dir: Path, out_dir: Path, *, max_bytes: int, workers: int, e
     state.set_settings(settings)
     summary = RunSummary(out_dir=out_dir)
     emit("start", {"raw_dir": str(raw_dir), "out_dir": str(out_dir), "version": version})
-    executor = make_engine(engine, workers, scheduler)
-    tables = StreamingTables(out_dir, list(CORE_TABLES) + [t for t in table_names() if t not in CORE_TABLES and t != "runs"])
-    seen_files: set[str] = set()
-    first_by_sha: dict[str, str] = {}
+    executor = make_engine(engine, workers, scheduler)  # starts workers only when a page needs them
+    order: list[str] = []  # every page of RAW_DIR, in reading order
     issues_by_code: Counter[str] = Counter()
-    pages_per_key: Counter[str] = Counter()
+    tables: StreamingTables | None = None
     try:
+        # pass 1: extract new and changed pages, store every result in the state
         docs: Iterable[RawDocument] = iter_documents(raw_dir, max_bytes=max_bytes)
         if progress is not None:
             docs = progress(docs)
-        planned = (
-            (batch, [d for d in batch if full or not state.is_current(d.source_file, d.sha256)])
-            for batch in _batches(docs, batch_size)
-        )
-        for batch, todo, results in executor.map_batches(process_document, planned):
-            fresh = iter(results)
-            for doc in batch:
-                seen_files.add(doc.source_file)
-                if todo and doc is todo[0]:
-                    todo.pop(0)
-                    result = apply_to_result(next(fresh), contacts)
-                    if doc.source_file in state.known:
-                        summary.pages_changed += 1
-                    else:
-                        summary.pages_new += 1
-                    state.store(result)
+
+        def planned() -> Iterator[tuple[list[RawDocument], list[RawDocument]]]:
+            for batch in _batches(docs, batch_size):
+                order.extend(d.source_file for d in batch)
+                yield batch, [d for d in batch if full or not state.is_current(d.source_file, d.sha256)]
+
+        for _batch, todo, results in executor.map_batches(extract_document, planned()):
+            for doc, result in zip(todo, results):
+                if doc.source_file in state.known:
+                    summary.pages_changed += 1
                 else:
-                    result = state.load(doc.source_file)
-                    summary.pages_unchanged += 1
-                _emit_result(result, first_by_sha, tables, summary, issues_by_code, pages_per_key)
-            emit("progress", {"pages": len(seen_files)})
-        removed = sorted(set(state.known) - seen_files)
+                    summary.pages_new += 1
+                state.store(apply_to_result(result, contacts))
+            emit("progress", {"pages": len(order)})
+        summary.pages_unchanged = len(order) - summary.pages_new - summary.pages_changed
+        seen = set(order)
+        removed = sorted(sf for sf in state.known if sf not in seen)
         summary.pages_removed = len(removed)
         if keep_removed:
-            for sf in removed:
-                _emit_result(state.load(sf), first_by_sha, tables, summary, issues_by_code, pages_per_key)
+            order.extend(removed)
         else:
             state.remove(removed)
+        names = list(CORE_TABLES) + [t for t in table_names() if t not in CORE_TABLES and t != "runs"]
         nothing_changed = (
             summary.pages_new == summary.pages_changed == summary.pages_removed == 0
-            and all((out_dir / f"{t}.parquet").exists() for t in tables.buffers)
+            and all((out_dir / f"{t}.parquet").exists() for t in names)
         )
         if nothing_changed and not full:
-            tables.abort()
+            # the tables on disk are exactly what pass 2 would write again
             summary.tables_rebuilt = False
-            summary.records = _existing_counts(out_dir, list(tables.buffers))
+            _summarise_existing(out_dir, names, summary, issues_by_code)
         else:
+            # pass 2: every page's stored result, in RAW_DIR order, into the tables
+            tables = StreamingTables(out_dir, names)
+            first_by_sha: dict[str, str] = {}
+            pages_per_key: Counter[str] = Counter()
+            for sf in order:
+                _emit_result(state.load(sf), first_by_sha, tables, summary, issues_by_code, pages_per_key)
             tables.finish("project_pages")
             _write_projects(tables, issues_by_code, pages_per_key)
             summary.records = dict(tables.counts)
             tables.commit()
         state.commit()
     except BaseException:
-        tables.abort()
+        if tables is not None:
+            tables.abort()
         raise
     finally:
         executor.close()
@@ -472,10 +292,18 @@ def _write_projects(tables: StreamingTables, issues_by_code: Counter[str], pages
         tables.add("issues", [issue_row(i) for i in issues])
 
 
-def _existing_counts(out_dir: Path, names: list[str]) -> dict[str, int]:
+def _summarise_existing(out_dir: Path, names: list[str], summary: RunSummary, issues_by_code: Counter[str]) -> None:
+    """The summary of a run that left the tables as they were, read from the tables."""
     import pyarrow.parquet as pq
 
-    return {t: pq.ParquetFile(out_dir / f"{t}.parquet").metadata.num_rows for t in names}
+    summary.records = {t: pq.ParquetFile(out_dir / f"{t}.parquet").metadata.num_rows for t in names}
+    pages = pq.read_table(out_dir / "pages.parquet", columns=["source_file", "page_kind", "status", "reason"]).to_pylist()
+    summary.n_pages = len(pages)
+    for p in pages:
+        summary.by_kind_status[(p["page_kind"] or "unreadable", p["status"])] += 1
+        if p["status"] == "rejected" and p["reason"]:
+            summary.rejected_reasons[reason_kind(p["reason"], p["source_file"])] += 1
+    issues_by_code.update(pq.read_table(out_dir / "issues.parquet", columns=["code"]).column("code").to_pylist())
 
 
 def _append_run(out_dir: Path, raw_dir: Path, started: datetime, version: str, s: RunSummary, engine: str) -> None:

@@ -16,14 +16,12 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Iterable
 
-import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
 from pipeline import __version__
 from pipeline.schemas import SCHEMA_VERSION, load_schema
 
-_PANDAS_TYPES = {pa.int64(): pd.Int64Dtype(), pa.date32(): pd.ArrowDtype(pa.date32())}
 
 
 def _ts(value: Any) -> Any:
@@ -40,8 +38,11 @@ def _ts(value: Any) -> Any:
 def arrow_schema(table: str) -> pa.Schema:
     """The table's Arrow schema with the pandas metadata that makes pandas read nullable
     integers as Int64 and dates as dates (computed once from an empty frame)."""
+    import pandas as pd  # only for the metadata; rows never go through pandas
+
+    types = {pa.int64(): pd.Int64Dtype(), pa.date32(): pd.ArrowDtype(pa.date32())}
     base = load_schema(table).to_arrow()
-    empty = pa.Table.from_pylist([], schema=base).to_pandas(types_mapper=_PANDAS_TYPES.get)
+    empty = pa.Table.from_pylist([], schema=base).to_pandas(types_mapper=types.get)
     meta = dict(pa.Table.from_pandas(empty, schema=base, preserve_index=False).schema.metadata or {})
     meta.update({b"table": table.encode(), b"schema_version": SCHEMA_VERSION.encode(),
                  b"pipeline_version": __version__.encode()})

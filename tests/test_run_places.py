@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pipeline.models import Page
 from pipeline.places import municipalities
-from pipeline.run import process_page
+from pipeline.process import process_page
 
 HEAD = """Ett projekt i hela landet
 

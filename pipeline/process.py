@@ -1,0 +1,197 @@
+"""The per-page stages: decode -> segment -> classify -> extract -> normalise -> validate,
+plus places, sections, objectives, calls and regional plans. Pure: a document in, a
+PageResult out; never raises (an exception becomes a rejected page naming the stage).
+
+This is what the workers of the process pool or of a Dask cluster run; `run.py` imports it
+only when a run has pages to extract, so a run with nothing new never loads spaCy.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import time
+import traceback
+from pathlib import Path
+from typing import Any, Callable
+
+from pipeline.calls import extract_call
+from pipeline.classify import classify
+from pipeline.decode import DecodeError, decode
+from pipeline.extract import extract_fields
+from pipeline.models import Issue, Page, PageResult, RawDocument
+from pipeline.normalise import normalise_project, project_key
+from pipeline.objectives import extract_objectives
+from pipeline.places import find_places, project_municipalities
+from pipeline.programmes import lookup_area, lookup_objective
+from pipeline.regional_plans import extract_regional_priorities
+from pipeline.sections import section_texts, split_sections
+from pipeline.segment import segment
+from pipeline.validate import validate_project
+
+
+def _with(issue: Issue, source_file: str, key: str | None) -> Issue:
+    return dataclasses.replace(issue, source_file=source_file, project_key=key)
+
+
+def process_page(page: Page) -> PageResult:
+    """Everything one decoded page contributes to the tables. Never raises."""
+    try:
+        return _process(page)
+    except Exception as exc:  # one page failing never stops the run
+        where = traceback.extract_tb(exc.__traceback__)[-1]
+        return PageResult(
+            source_file=page.source_file, page_sha256=page.sha256, n_bytes=page.n_bytes,
+            page_kind=None, template=None, status="rejected",
+            reason=f"extraction failed in {Path(where.filename).stem}.{where.name}: {type(exc).__name__}: {exc}"[:500],
+            source_url=page.source_url, fetched_at=page.fetched_at,
+        )
+
+
+def _process(page: Page) -> PageResult:
+    t0 = time.perf_counter()
+    text = page.text
+    seg = segment(text)
+    cls = classify(text, seg)
+    t1 = time.perf_counter()
+    result = PageResult(
+        source_file=page.source_file, page_sha256=page.sha256, n_bytes=page.n_bytes,
+        page_kind=cls.page_kind, template=cls.template, status="extracted", reason=None,
+        source_url=page.source_url, fetched_at=page.fetched_at,
+    )
+    result.timings["segment+classify"] = t1 - t0
+    result.issues.extend(_with(i, page.source_file, None) for i in page.issues)
+    if cls.page_kind == "call":
+        call, call_issues = extract_call(text, seg.pairs)
+        result.rows["calls"] = [{"source_file": page.source_file, **call}]
+        result.issues.extend(_with(i, page.source_file, call.get("call_id")) for i in call_issues)
+        return result
+    if cls.page_kind == "regional_plan":
+        rows = extract_regional_priorities(text)
+        result.rows["regional_priorities"] = [{"source_file": page.source_file, **r} for r in rows]
+        if not rows:
+            result.status, result.reason = "skipped", "regional plan page without a recognisable region"
+        return result
+    if cls.page_kind != "project" or cls.template == "empty_fact_block":
+        result.status, result.reason = "skipped", f"{cls.page_kind} page: {cls.reason}"
+        return result
+    raw = extract_fields(text, seg, cls)
+    t2 = time.perf_counter()
+    rec, issues = normalise_project(raw, text)
+    issues += validate_project(rec)
+    t3 = time.perf_counter()
+    result.timings["extract"] = t2 - t1
+    result.timings["normalise+validate"] = t3 - t2
+    key = project_key(rec["diarienummer"], rec["title"], rec["owner"])
+    rec.update(
+        source_file=page.source_file, page_sha256=page.sha256, template=cls.template,
+        source_url=page.source_url, fetched_at=page.fetched_at, project_key=key,
+        municipalities=[], municipality_codes=[],
+    )
+    t4 = time.perf_counter()
+    _add_places(result, rec, seg, key, page.source_file, cls.template)
+    t5 = time.perf_counter()
+    body = seg.body()
+    if rec.get("title") and body.startswith(rec["title"]):
+        body = body[len(rec["title"]):].lstrip()  # the heading is the title, not the summary
+    sections = split_sections(body)
+    rec.update(section_texts(sections))
+    rec["programme_area_name"] = _objective_name(lookup_area, rec["programme_area"], rec["programme_period"])
+    rec["specific_objective_name"] = _objective_name(lookup_objective, rec["specific_objective"], rec["programme_period"])
+    objectives = extract_objectives(sections, programme_area=rec["programme_area"],
+                                    specific_objective=rec["specific_objective"], period=rec["programme_period"])
+    result.rows["project_objectives"] = [
+        {"project_key": key, "source_file": page.source_file, **o} for o in objectives
+    ]
+    result.timings["places"] = t5 - t4
+    result.timings["sections+objectives"] = time.perf_counter() - t5
+    result.project = rec
+    result.issues.extend(_with(i, page.source_file, key) for i in issues)
+    result.rows["page_fields"] = [
+        {"source_file": page.source_file, "project_key": key, "field": p.field, "label": p.label, "value": p.value}
+        for p in seg.pairs
+    ]
+    return result
+
+
+LIST_HEADINGS = {"kommun", "kommuner", "kommuner som berörs", "berörda kommuner"}
+
+
+LIST_TEMPLATES = {"bank_glued"}  # layouts whose pages end with a Kommun list
+
+
+def _add_places(result: PageResult, rec: dict[str, Any], seg: Any, key: str, source_file: str, template: str) -> None:
+    """Municipalities and counties of a project page: listed, named, owner, mentioned.
+
+    On layouts that always end with a Kommun list, a page without the list was cut off: its
+    prose is not allowed to stand in for the list (the list may say otherwise).
+    """
+    listed: list[str] = next((items for heading, items in seg.lists.items() if heading.strip().casefold() in LIST_HEADINGS), [])
+    prose = "\n".join(ln for _, ln in seg.prose_lines())
+    owner = ", ".join(x for x in (rec.get("owner"), rec.get("owner_unit")) if x) or None
+    places = find_places(prose, listed_items=listed, owner=owner)
+    result.rows["project_municipalities"] = [
+        {"project_key": key, "source_file": source_file, "kommunkod": m.kommunkod, "kommun": m.kommun,
+         "lanskod": m.lanskod, "lan": m.lan, "esf_region": m.esf_region, "nuts2": m.nuts2,
+         "role": m.role, "evidence": m.evidence}
+        for m in places.mentions
+    ]
+    chosen = project_municipalities(places)
+    if template in LIST_TEMPLATES and not listed and chosen:
+        result.issues.append(Issue(source_file, key, "municipalities", "info", "no_municipality_list",
+                                   "the page has no Kommun list (cut off?); municipalities named in its prose "
+                                   "are in project_municipalities but not taken as the project's",
+                                   ", ".join(m.kommun for m in chosen)))
+        chosen = []
+        places = dataclasses.replace(places, counties=tuple(c for c in places.counties if c.role == "listed"))
+    rec["municipalities"] = [m.kommun for m in chosen]
+    rec["municipality_codes"] = [m.kommunkod for m in chosen]
+    roles = {chosen[0].role} if chosen else {"listed", "named"}
+    county_codes: list[str] = []
+    county_names: list[str] = []
+    for c in places.counties:
+        if c.role in roles and c.lanskod not in county_codes:
+            county_codes.append(c.lanskod)
+            county_names.append(c.lan)
+    rec["counties"], rec["county_codes"] = county_names, county_codes
+    issues = result.issues
+    for d in places.doubtful:
+        issues.append(Issue(source_file, key, "municipalities", "info", "doubtful_place",
+                            f"{d.name!r} left out: {d.reason}", d.evidence))
+    for item in places.unmatched_list_items:
+        issues.append(Issue(source_file, key, "municipalities", "warning", "unknown_municipality",
+                            f"Kommun list item is not one of the 290 municipalities: {item!r}", item))
+    region = rec.get("region")
+    if region and region != "Nationellt":
+        for m in chosen:
+            if m.esf_region != region:
+                issues.append(Issue(source_file, key, "municipalities", "warning", "municipality_outside_region",
+                                    f"{m.kommun} ({m.lan}) is in {m.esf_region}, not in the page's region {region}",
+                                    m.evidence))
+
+
+def _objective_name(lookup: Callable[..., list[Any]], code: str | None, period: str | None) -> str | None:
+    """The reference name of an area/objective code, only when the period pins one entry down."""
+    if not code or not period:
+        return None
+    names = {o.name for o in lookup(code, period) if o.code == code and o.name}
+    return names.pop() if len(names) == 1 else None
+
+
+def process_document(doc: RawDocument) -> PageResult:
+    """Decode then process one document; unreadable input becomes a rejected page."""
+    base = dict(source_file=doc.source_file, page_sha256=doc.sha256, n_bytes=doc.n_bytes,
+                page_kind=None, template=None, status="rejected",
+                source_url=doc.source_url, fetched_at=doc.fetched_at)
+    if doc.error is not None or doc.data is None:
+        return PageResult(reason=doc.error or "no data", **base)  # type: ignore[arg-type]
+    t0 = time.perf_counter()
+    try:
+        page = decode(doc)
+    except DecodeError as exc:
+        return PageResult(reason=str(exc), **base)  # type: ignore[arg-type]
+    except Exception as exc:  # a decoder bug must not stop the run either
+        return PageResult(reason=f"decoding failed: {type(exc).__name__}: {exc}"[:500], **base)  # type: ignore[arg-type]
+    t1 = time.perf_counter()
+    result = process_page(page)
+    result.timings["decode"] = t1 - t0
+    return result
