@@ -25,6 +25,7 @@ from pipeline.amounts import find_amounts, parse_amount_detailed
 from pipeline.dates import find_dates, find_ranges, parse_date
 from pipeline.models import Issue, LabelValue
 from pipeline.regions import canonical_region, region_variants
+from pipeline.segment import is_boilerplate
 
 CALL_KEYS = (
     "call_id", "title", "region", "programme_area", "specific_objective", "amount_sek", "opens",
@@ -40,14 +41,6 @@ def _region_alt() -> str:
 
 
 # ---------------------------------------------------------------- small helpers
-_BOILERPLATE = re.compile(
-    r"^(?:logotyp på utskrifter|stäng|meny|sök|gå direkt till (?:huvud)?innehållet|"
-    r"till innehållet|hoppa till innehåll|cookies?|lär dig mer|information\s*\(\d+\)|"
-    r"webbplatsen använder .*|den här (?:hemsidan|webbplatsen) använder cookies.*|"
-    r"(?:uppdaterad )?information med anledning av covid-19|lyssna(?: på sidan)?|"
-    r"skriv ut|dela|print|tillbaka|startsida|hem)\s*\.?$",
-    re.IGNORECASE,
-)
 _DATE_LINE = re.compile(r"^(?:publicerad|uppdaterad|senast uppdaterad|datum)\b", re.IGNORECASE)
 
 
@@ -56,7 +49,7 @@ def first_title_line(text: str, max_lines: int = 40) -> str | None:
     or a label of the fact block."""
     for raw in text.splitlines()[:max_lines]:
         line = " ".join(raw.split())
-        if not line or _BOILERPLATE.match(line):
+        if not line or is_boilerplate(line):
             continue
         if find_dates(line) and len(line) <= 30:
             continue  # a publication date line
