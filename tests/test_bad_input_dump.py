@@ -20,7 +20,7 @@ from typing import Any, Callable
 import pandas as pd
 import pytest
 
-from conftest import RAW, ROOT
+from conftest import RAW, ROOT, plain
 from pipeline.cli import EXIT_OK, main
 
 FORMATS_HTML = ROOT / "tests" / "fixtures" / "formats" / "html"
@@ -170,25 +170,6 @@ ODD_NAMES: dict[str, str] = {
 # ----------------------------------------------------------------------------- the run
 
 
-def _plain(v: Any) -> Any:
-    if hasattr(v, "tolist"):
-        v = v.tolist()
-    if isinstance(v, list):
-        return [_plain(x) for x in v]
-    if v is None:
-        return None
-    try:
-        if pd.isna(v):
-            return None
-    except (TypeError, ValueError):
-        pass
-    if hasattr(v, "isoformat"):
-        return v.isoformat()
-    if hasattr(v, "item"):
-        return v.item()
-    return v
-
-
 class Dump:
     def __init__(self, raw: Path, out: Path, exit_code: int, seconds: float) -> None:
         self.raw, self.out, self.exit_code, self.seconds = raw, out, exit_code, seconds
@@ -200,12 +181,12 @@ class Dump:
     def page(self, source_file: str) -> dict[str, Any]:
         rows = self.pages[self.pages["source_file"] == source_file]
         assert len(rows) == 1, f"{source_file}: {len(rows)} rows in pages.parquet"
-        return {k: _plain(v) for k, v in rows.iloc[0].items()}
+        return {k: plain(v) for k, v in rows.iloc[0].items()}
 
     def project(self, source_file: str) -> dict[str, Any] | None:
         rows = self.project_pages[self.project_pages["source_file"] == source_file]
         assert len(rows) <= 1
-        return {k: _plain(v) for k, v in rows.iloc[0].items()} if len(rows) else None
+        return {k: plain(v) for k, v in rows.iloc[0].items()} if len(rows) else None
 
 
 def _write(raw: Path, rel: str, data: bytes) -> None:
@@ -243,7 +224,7 @@ def plain_records(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[st
         (raw / f"{page}.txt").write_bytes(s["text"].read_bytes())
     run(raw, tmp / "out")
     pp = pd.read_parquet(tmp / "out" / "project_pages.parquet")
-    return {r["source_file"][:-4]: {k: _plain(v) for k, v in r.items()} for r in pp.to_dict("records")}
+    return {r["source_file"][:-4]: {k: plain(v) for k, v in r.items()} for r in pp.to_dict("records")}
 
 
 # ----------------------------------------------------------------------------- accounting
@@ -437,9 +418,9 @@ def test_page_in_a_declared_legacy_charset_reads_like_utf8(tmp_path: Path, where
     pp = {r["source_file"]: r for r in pd.read_parquet(tmp_path / "out" / "project_pages.parquet").to_dict("records")}
     issues = pd.read_parquet(tmp_path / "out" / "issues.parquet")
     cols = ["owner", "eu_grant_sek", "total_budget_sek", "start_date", "end_date", "contact_name"]
-    want = {c: _plain(pp["utf8.html"][c]) for c in cols}
+    want = {c: plain(pp["utf8.html"][c]) for c in cols}
     assert want["eu_grant_sek"] == 1861135 and want["total_budget_sek"] is None  # euro: dropped, with an issue
-    assert {c: _plain(pp[legacy][c]) for c in cols} == want
+    assert {c: plain(pp[legacy][c]) for c in cols} == want
     legacy_issues = issues[issues["source_file"] == legacy]
     euro = legacy_issues[legacy_issues["field"] == "total_budget_sek"]
     assert not euro.empty and euro["evidence"].str.contains("€").all(), legacy_issues.to_dict("records")

@@ -17,7 +17,7 @@ from typing import Any
 import pandas as pd
 import pytest
 
-from conftest import RAW, ROOT
+from conftest import RAW, ROOT, plain
 from pipeline.run import run
 
 FORMATS_DIR = ROOT / "tests" / "fixtures" / "formats"
@@ -40,32 +40,13 @@ FETCHED = [f"2024-05-14T08:3{i}:00Z" for i in range(len(STEMS))]
 PAGE_COLUMNS = {"source_file", "page_sha256", "template", "source_url", "fetched_at"}
 
 
-def _plain(v: Any) -> Any:
-    if hasattr(v, "tolist"):
-        v = v.tolist()
-    if isinstance(v, list):
-        return [_plain(x) for x in v]
-    if v is None:
-        return None
-    try:
-        if pd.isna(v):
-            return None
-    except (TypeError, ValueError):
-        pass
-    if hasattr(v, "isoformat"):
-        return v.isoformat()
-    if hasattr(v, "item"):
-        return v.item()
-    return v
-
-
 def _extract(raw: Path, out: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
     run(raw, out)
     return pd.read_parquet(out / "pages.parquet"), pd.read_parquet(out / "project_pages.parquet")
 
 
 def _rows(project_pages: pd.DataFrame) -> dict[str, dict[str, Any]]:
-    return {r["source_file"]: {k: _plain(v) for k, v in r.items()} for r in project_pages.to_dict("records")}
+    return {r["source_file"]: {k: plain(v) for k, v in r.items()} for r in project_pages.to_dict("records")}
 
 
 def _build(fmt: str, raw: Path) -> dict[str, str]:

@@ -14,29 +14,10 @@ from typing import Any
 import pandas as pd
 import pytest
 
-from conftest import RAW, ROOT
+from conftest import RAW, ROOT, plain
 
 GOLDEN = ROOT / "tests" / "golden"
 SKIP_COLS = {"page_sha256", "fetched_at", "source_url"}
-
-
-def _plain(v: Any) -> Any:
-    if hasattr(v, "tolist"):
-        v = v.tolist()
-    if isinstance(v, list):
-        return [_plain(x) for x in v]
-    if v is None:
-        return None
-    try:
-        if pd.isna(v):
-            return None
-    except (TypeError, ValueError):
-        pass
-    if hasattr(v, "isoformat"):
-        return v.isoformat()
-    if hasattr(v, "item"):
-        return v.item()
-    return v
 
 
 def _records(out: Path) -> dict[str, dict[str, Any]]:
@@ -44,10 +25,10 @@ def _records(out: Path) -> dict[str, dict[str, Any]]:
     projects = {r["source_file"]: r for r in pd.read_parquet(out / "project_pages.parquet").to_dict("records")}
     recs = {}
     for p in pages:
-        rec: dict[str, Any] = {"page": {k: _plain(v) for k, v in p.items() if k not in SKIP_COLS}}
+        rec: dict[str, Any] = {"page": {k: plain(v) for k, v in p.items() if k not in SKIP_COLS}}
         proj = projects.get(p["source_file"])
         if proj is not None:
-            rec["project"] = {k: _plain(v) for k, v in proj.items() if k not in SKIP_COLS}
+            rec["project"] = {k: plain(v) for k, v in proj.items() if k not in SKIP_COLS}
         recs[p["source_file"]] = rec
     return recs
 
