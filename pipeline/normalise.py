@@ -173,7 +173,9 @@ def normalise_project(raw: RawProject, page_text: str = "") -> tuple[dict[str, A
     period, problem = infer_period(
         diarienummer=rec["diarienummer"], programme_area=area if area and len(area) == 1 else None,
         programme_area_text=area_text, specific_objective=rec["specific_objective"], fund=fund,
-        programme_period_label=v.get("programme_period"), start=start, end=end,
+        programme_period_label=v.get("programme_period"),
+        # dates only say which ESF programme when the page is known to be about the ESF
+        start=start if fund in ("ESF", "ESF+") else None, end=end if fund in ("ESF", "ESF+") else None,
     )
     if problem:
         issues.append(_issue("programme_period", "ambiguous_programme_period", problem, None, "info"))
@@ -202,10 +204,10 @@ def _fund(raw: RawProject, page_text: str) -> str | None:
         for pat, name in FUND_NAMES:
             if pat.search(ev):
                 return name
-    for pat, name in FUND_NAMES:
-        if pat.search(page_text):
-            return name
-    return None
+    named = {name for pat, name in FUND_NAMES if pat.search(page_text)}
+    if named == {"ESF+", "ESF"}:
+        named = {"ESF+"}  # "ESF+" also matches the ESF patterns
+    return named.pop() if len(named) == 1 else None  # several funds named: not ours to pick
 
 
 def _dates(v: dict[str, str], ev: dict[str, str], issues: list[Issue]) -> tuple[date | None, date | None]:
