@@ -170,13 +170,26 @@ def normalise_project(raw: RawProject, page_text: str = "") -> tuple[dict[str, A
     pc = re.sub(r"\s", "", v.get("beneficiary_postcode", ""))
     rec["beneficiary_postcode"] = pc if re.fullmatch(r"\d{5}", pc) else None
 
+    rec["programme_period"] = None  # set by assign_programme_period, after validation
+    rec["summary"] = None
+    rec["call_id"] = v.get("call_id") if v.get("call_id") and DNR.match(v["call_id"]) else None
+    return rec, issues
+
+
+def assign_programme_period(rec: dict[str, Any], raw: RawProject) -> list[Issue]:
+    """The programme period from codes, names and dates, once validation has dropped the
+    values it could not trust (a dropped date is no evidence)."""
+    fund, start, end = rec.get("fund"), rec.get("start_date"), rec.get("end_date")
+    area = rec.get("programme_area")
+    esf = fund in ("ESF", "ESF+")
     period, problem = infer_period(
-        diarienummer=rec["diarienummer"], programme_area=area if area and len(area) == 1 else None,
-        programme_area_text=area_text, specific_objective=rec["specific_objective"], fund=fund,
-        programme_period_label=v.get("programme_period"),
+        diarienummer=rec.get("diarienummer"), programme_area=area if area and len(area) == 1 else None,
+        programme_area_text=raw.values.get("programme_area"), specific_objective=rec.get("specific_objective"),
+        fund=fund, programme_period_label=raw.values.get("programme_period"),
         # dates only say which ESF programme when the page is known to be about the ESF
-        start=start if fund in ("ESF", "ESF+") else None, end=end if fund in ("ESF", "ESF+") else None,
+        start=start if esf else None, end=end if esf else None,
     )
+    issues = []
     if problem:
         issues.append(_issue("programme_period", "ambiguous_programme_period", problem, None, "info"))
     if fund not in (None, "ESF", "ESF+"):
@@ -184,9 +197,7 @@ def normalise_project(raw: RawProject, page_text: str = "") -> tuple[dict[str, A
     rec["programme_period"] = period
     if fund == "ESF" and period == "2021-2027":
         rec["fund"] = "ESF+"
-    rec["summary"] = None
-    rec["call_id"] = v.get("call_id") if v.get("call_id") and DNR.match(v["call_id"]) else None
-    return rec, issues
+    return issues
 
 
 def _fund(raw: RawProject, page_text: str) -> str | None:

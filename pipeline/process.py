@@ -19,13 +19,13 @@ from pipeline.classify import classify
 from pipeline.decode import DecodeError, decode
 from pipeline.extract import extract_fields
 from pipeline.models import Issue, Page, PageResult, RawDocument
-from pipeline.normalise import normalise_project, project_key
+from pipeline.normalise import assign_programme_period, normalise_project, project_key
 from pipeline.objectives import extract_objectives
 from pipeline.places import find_places, project_municipalities
 from pipeline.programmes import lookup_area, lookup_objective
 from pipeline.regional_plans import extract_regional_priorities
 from pipeline.sections import section_texts, split_sections
-from pipeline.segment import segment
+from pipeline.segment import segment, strip_bullet
 from pipeline.validate import validate_project
 
 
@@ -78,6 +78,7 @@ def _process(page: Page) -> PageResult:
     t2 = time.perf_counter()
     rec, issues = normalise_project(raw, text)
     issues += validate_project(rec)
+    issues += assign_programme_period(rec, raw)
     t3 = time.perf_counter()
     result.timings["extract"] = t2 - t1
     result.timings["normalise+validate"] = t3 - t2
@@ -126,7 +127,9 @@ def _add_places(result: PageResult, rec: dict[str, Any], seg: Any, key: str, sou
     prose is not allowed to stand in for the list (the list may say otherwise).
     """
     listed: list[str] = next((items for heading, items in seg.lists.items() if heading.strip().casefold() in LIST_HEADINGS), [])
-    prose = "\n".join(ln for _, ln in seg.prose_lines())
+    # the Kommun list is passed as listed items; its lines are not prose
+    list_lines = {x.casefold() for x in listed} | LIST_HEADINGS if listed else set()
+    prose = "\n".join(ln for _, ln in seg.prose_lines() if strip_bullet(ln).casefold() not in list_lines)
     owner = ", ".join(x for x in (rec.get("owner"), rec.get("owner_unit")) if x) or None
     places = find_places(prose, listed_items=listed, owner=owner)
     result.rows["project_municipalities"] = [

@@ -18,7 +18,7 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from pipeline.labels import DATA_DIR, field_for, glued_pattern
+from pipeline.labels import DATA_DIR, field_for, glued_pattern, labels_longest_first
 from pipeline.models import LabelValue
 
 BULLET = re.compile(r"^\s*(?:[•♦▪●◦·*‣–-]|\d+[.)])\s+")
@@ -77,7 +77,8 @@ class Segmented:
         return "\n".join(out).strip()
 
 
-def _strip_bullet(line: str) -> str:
+def strip_bullet(line: str) -> str:
+    """A list item without its bullet or number."""
     return BULLET.sub("", line, count=1).strip()
 
 
@@ -134,7 +135,7 @@ def segment(text: str) -> Segmented:
                     colon_used.add(j)
             continue
         # inline label: value
-        im = _INLINE.match(_strip_bullet(s))
+        im = _INLINE.match(strip_bullet(s))
         if im:
             fld = field_for(im.group("label"))
             if fld:
@@ -155,6 +156,8 @@ def segment(text: str) -> Segmented:
     best = max(candidates, key=lambda c: sum(1 for p in c[1] if not p.field.startswith("other:")))
     if _is_block(best[1]):
         layout, pairs = best[0], list(best[1])
+    if layout == "glued":
+        pairs.extend(_glued_lowercase(lines, pairs))
     if inline:
         known = {p.line for p in pairs}
         extra = [p for p in inline if p.line not in known]
@@ -179,6 +182,24 @@ def segment(text: str) -> Segmented:
     return seg
 
 
+def _glued_lowercase(lines: list[str], pairs: list[LabelValue]) -> list[LabelValue]:
+    """Inside a glued block, a long label followed by a value that starts in lower case
+    ('Beviljat ESF-stödca 2 miljoner kr'): the block vouches for the label, so the value is
+    taken (and judged later) instead of silently lost."""
+    done = {p.line for p in pairs}
+    first, last = min(done), max(done)
+    out = []
+    for i in range(first, last + 1):
+        s = lines[i].strip()
+        if i in done or not s:
+            continue
+        for label in labels_longest_first():
+            if len(label) >= 8 and s.startswith(label) and len(s) > len(label):
+                out.append(LabelValue(field_for(label) or "", label, s[len(label):].strip(), i))
+                break
+    return out
+
+
 def find_lists(lines: list[str]) -> dict[str, list[str]]:
     """Bullet lists under a short heading line: {'Kommun': ['Eskilstuna', 'Flen', ...]}."""
     out: dict[str, list[str]] = {}
@@ -192,7 +213,7 @@ def find_lists(lines: list[str]) -> dict[str, list[str]]:
             items: list[str] = []
             while j < n and (BULLET.match(lines[j]) or not lines[j].strip()):
                 if lines[j].strip():
-                    items.append(_strip_bullet(lines[j]))
+                    items.append(strip_bullet(lines[j]))
                 j += 1
             if items:
                 out.setdefault(s.rstrip(":"), items)

@@ -8,7 +8,13 @@ from typing import Any
 import pytest
 
 from pipeline.extract import RawProject
-from pipeline.normalise import clean_owner, normalise_project, programme_area_code, project_key
+from pipeline.normalise import (
+    assign_programme_period,
+    clean_owner,
+    normalise_project,
+    programme_area_code,
+    project_key,
+)
 
 P = pytest.param
 
@@ -74,7 +80,10 @@ def test_project_key_differs_for_different_projects() -> None:
 
 
 def _normalise(values: dict[str, str]) -> tuple[dict[str, Any], list[tuple[str | None, str]]]:
-    rec, issues = normalise_project(RawProject(values=dict(values)))
+    """normalise_project then assign_programme_period, as the page stage runs them."""
+    raw = RawProject(values=dict(values))
+    rec, issues = normalise_project(raw)
+    issues += assign_programme_period(rec, raw)
     return rec, [(i.field, i.code) for i in issues]
 
 
