@@ -297,23 +297,23 @@ def _summarise_existing(out_dir: Path, names: list[str], summary: RunSummary, is
     import pyarrow.parquet as pq
 
     summary.records = {t: pq.ParquetFile(out_dir / f"{t}.parquet").metadata.num_rows for t in names}
-    pages = pq.read_table(out_dir / "pages.parquet", columns=["source_file", "page_kind", "status", "reason"]).to_pylist()
+    pages = pq.ParquetFile(out_dir / "pages.parquet").read(columns=["source_file", "page_kind", "status", "reason"]).to_pylist()
     summary.n_pages = len(pages)
     for p in pages:
         summary.by_kind_status[(p["page_kind"] or "unreadable", p["status"])] += 1
         if p["status"] == "rejected" and p["reason"]:
             summary.rejected_reasons[reason_kind(p["reason"], p["source_file"])] += 1
-    issues_by_code.update(pq.read_table(out_dir / "issues.parquet", columns=["code"]).column("code").to_pylist())
+    issues_by_code.update(pq.ParquetFile(out_dir / "issues.parquet").read(columns=["code"]).column("code").to_pylist())
 
 
 def _append_run(out_dir: Path, raw_dir: Path, started: datetime, version: str, s: RunSummary, engine: str) -> None:
     """Append this run to runs.parquet (small: read, append, replace atomically)."""
+    import pyarrow as pa
     import pyarrow.parquet as pq
 
     from pipeline.write import to_arrow
 
     path = out_dir / "runs.parquet"
-    old = pq.read_table(path).to_pylist() if path.exists() else []
     row = {
         "run_id": started.strftime("%Y%m%dT%H%M%S%fZ") + f"-{os.getpid()}",
         "started_at": started, "ended_at": _now(), "pipeline_version": version, "raw_dir": str(raw_dir),
@@ -324,6 +324,14 @@ def _append_run(out_dir: Path, raw_dir: Path, started: datetime, version: str, s
         "rejected": sum(n for (k, st), n in s.by_kind_status.items() if st == "rejected"),
         "seconds": round(s.seconds, 3),
     }
+    new = to_arrow("runs", [row])
+    table = new
+    if path.exists():
+        old = pq.ParquetFile(path).read()
+        try:  # stay in Arrow: converting old rows to Python would import pandas for timestamps
+            table = pa.concat_tables([old.select(new.schema.names).cast(new.schema), new])
+        except (pa.ArrowInvalid, KeyError, ValueError):  # an older runs schema: rebuild the rows
+            table = to_arrow("runs", old.to_pylist() + [row])
     tmp = out_dir / ".runs.parquet.tmp"
-    pq.write_table(to_arrow("runs", old + [row]), tmp)
+    pq.write_table(table, tmp)
     os.replace(tmp, path)

@@ -35,6 +35,7 @@ class Column:
     description: str
     example: str
     personal_data: bool = False
+    nullable: bool = True
 
 
 @dataclass(frozen=True)
@@ -44,11 +45,17 @@ class TableSchema:
     columns: tuple[Column, ...]
 
     @property
+    def needs_pandas_types(self) -> bool:
+        """Nullable integer or date columns: pandas reads them as float/object unless the file
+        carries pandas metadata asking for Int64 / Arrow dates."""
+        return any(c.nullable and c.type in ("int64", "date32") for c in self.columns)
+
+    @property
     def names(self) -> list[str]:
         return [c.name for c in self.columns]  # small: a dozen or two columns
 
     def to_arrow(self) -> pa.Schema:
-        fields = [pa.field(c.name, _TYPES[c.type], nullable=True) for c in self.columns]
+        fields = [pa.field(c.name, _TYPES[c.type], nullable=c.nullable) for c in self.columns]
         return pa.schema(fields, metadata={"table": self.table, "schema_version": SCHEMA_VERSION})
 
 
@@ -71,6 +78,7 @@ def load_schema(table: str) -> TableSchema:
                 description=c["description"],
                 example=str(c.get("example", "")),
                 personal_data=bool(c.get("personal_data", False)),
+                nullable=bool(c.get("nullable", True)),
             )
         )
     return TableSchema(table=raw["table"], description=raw["description"], columns=tuple(cols))

@@ -38,12 +38,15 @@ def _ts(value: Any) -> Any:
 def arrow_schema(table: str) -> pa.Schema:
     """The table's Arrow schema with the pandas metadata that makes pandas read nullable
     integers as Int64 and dates as dates (computed once from an empty frame)."""
-    import pandas as pd  # only for the metadata; rows never go through pandas
+    schema = load_schema(table)
+    base = schema.to_arrow()
+    meta: dict[bytes, bytes] = {}
+    if schema.needs_pandas_types:
+        import pandas as pd  # only for the metadata; rows never go through pandas
 
-    types = {pa.int64(): pd.Int64Dtype(), pa.date32(): pd.ArrowDtype(pa.date32())}
-    base = load_schema(table).to_arrow()
-    empty = pa.Table.from_pylist([], schema=base).to_pandas(types_mapper=types.get)
-    meta = dict(pa.Table.from_pandas(empty, schema=base, preserve_index=False).schema.metadata or {})
+        types = {pa.int64(): pd.Int64Dtype(), pa.date32(): pd.ArrowDtype(pa.date32())}
+        empty = pa.Table.from_pylist([], schema=base).to_pandas(types_mapper=types.get)
+        meta = dict(pa.Table.from_pandas(empty, schema=base, preserve_index=False).schema.metadata or {})
     meta.update({b"table": table.encode(), b"schema_version": SCHEMA_VERSION.encode(),
                  b"pipeline_version": __version__.encode()})
     return base.with_metadata(meta)

@@ -236,8 +236,11 @@ def _with_optional_tables(src: Path, dst: Path) -> Path:
     pq.write_table(to_arrow("project_municipalities", pm), dst / "project_municipalities.parquet")
     pq.write_table(to_arrow("calls", [dict(source_file="c.txt", call_id="2015/00080", region="Sydsverige",
                                            amount_sek=60_000_000)]), dst / "calls.parquet")
-    runs = [dict(run_id="first", started_at="2024-05-01T03:00:00Z", raw_dir="raw-aaa", pages_total=10),
-            dict(run_id="second", started_at="2024-05-02T03:00:00Z", raw_dir="raw-bbb", pages_total=11)]
+    run_row = dict(ended_at="2024-05-01T03:05:00Z", pipeline_version="0.1.0+test", engine="local x1",
+                   pages_new=0, pages_changed=0, pages_unchanged=0, pages_removed=0, records=0, projects=0,
+                   issues=0, rejected=0, seconds=1.0)  # every column of runs is always filled by a run
+    runs = [dict(run_row, run_id="first", started_at="2024-05-01T03:00:00Z", raw_dir="raw-aaa", pages_total=10),
+            dict(run_row, run_id="second", started_at="2024-05-02T03:00:00Z", raw_dir="raw-bbb", pages_total=11)]
     pq.write_table(to_arrow("runs", runs), dst / "runs.parquet")
     issues = pd.read_parquet(dst / "issues.parquet").to_dict("records")
     issues += [
