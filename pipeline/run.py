@@ -1,10 +1,11 @@
 """Orchestration: read -> (per-page stages in `process.py`) -> merge -> write.
 
-`run` is the I/O edge. Pass 1 walks RAW_DIR in batches and sends only new or changed pages
-to an engine (in-process, a process pool or Dask), storing each result in the incremental
-state. Pass 2, only when something changed, streams every page's stored result in RAW_DIR
-order into the tables (de-duplicating identical content), merges the projects and moves the
-tables into place when everything succeeded.
+`run` is the I/O edge. It walks RAW_DIR in batches and sends only new or changed pages to an
+engine (in-process, a process pool or Dask), storing each result in the incremental state.
+From the first change on, every page's result is streamed in RAW_DIR order into the tables
+(de-duplicating identical content) while the workers go on; when nothing changed the tables
+are left as they are. The projects are merged and the tables moved into place only when
+everything succeeded.
 """
 
 from __future__ import annotations
@@ -171,9 +172,9 @@ def _run_locked(raw_dir: Path, out_dir: Path, *, max_bytes: int, workers: int, e
     executor = make_engine(engine, workers, scheduler)  # starts workers only when a page needs them
     order: list[str] = []  # every page of RAW_DIR, in reading order
     issues_by_code: Counter[str] = Counter()
-    tables: StreamingTables | None = None
+    builder: _TableBuilder | None = None
     try:
-        # pass 1: extract new and changed pages, store every result in the state
+        # extract new and changed pages, store every result in the state
         docs: Iterable[RawDocument] = iter_documents(raw_dir, max_bytes=max_bytes)
         if progress is not None:
             docs = progress(docs)
@@ -183,46 +184,47 @@ def _run_locked(raw_dir: Path, out_dir: Path, *, max_bytes: int, workers: int, e
                 order.extend(d.source_file for d in batch)
                 yield batch, [d for d in batch if full or not state.is_current(d.source_file, d.sha256)]
 
-        for _batch, todo, results in executor.map_batches(extract_document, planned()):
+        names = list(CORE_TABLES) + [t for t in table_names() if t not in CORE_TABLES and t != "runs"]
+        builder = _TableBuilder(out_dir, names, state, summary, issues_by_code)
+        for batch, todo, results in executor.map_batches(extract_document, planned()):
+            fresh: dict[str, PageResult] = {}
             for doc, result in zip(todo, results):
                 if doc.source_file in state.known:
                     summary.pages_changed += 1
                 else:
                     summary.pages_new += 1
-                state.store(apply_to_result(result, contacts))
+                fresh[doc.source_file] = apply_to_result(result, contacts)
+                state.store(fresh[doc.source_file])
+            if fresh or full:
+                builder.start()  # the tables will change: write while the workers go on
+            for doc in batch:
+                builder.add(doc.source_file, fresh.get(doc.source_file))
             emit("progress", {"pages": len(order)})
         summary.pages_unchanged = len(order) - summary.pages_new - summary.pages_changed
         seen = set(order)
         removed = sorted(sf for sf in state.known if sf not in seen)
         summary.pages_removed = len(removed)
+        if removed or not all((out_dir / f"{t}.parquet").exists() for t in names):
+            builder.start()
         if keep_removed:
-            order.extend(removed)
+            for sf in removed:
+                builder.add(sf, None)
         else:
             state.remove(removed)
-        names = list(CORE_TABLES) + [t for t in table_names() if t not in CORE_TABLES and t != "runs"]
-        nothing_changed = (
-            summary.pages_new == summary.pages_changed == summary.pages_removed == 0
-            and all((out_dir / f"{t}.parquet").exists() for t in names)
-        )
-        if nothing_changed and not full:
-            # the tables on disk are exactly what pass 2 would write again
+        if builder.tables is None:
+            # nothing changed: the tables on disk are exactly what this run would write again
             summary.tables_rebuilt = False
             _summarise_existing(out_dir, names, summary, issues_by_code)
         else:
-            # pass 2: every page's stored result, in RAW_DIR order, into the tables
-            tables = StreamingTables(out_dir, names)
-            first_by_sha: dict[str, str] = {}
-            pages_per_key: Counter[str] = Counter()
-            for sf in order:
-                _emit_result(state.load(sf), first_by_sha, tables, summary, issues_by_code, pages_per_key)
+            tables = builder.tables
             tables.finish("project_pages")
-            _write_projects(tables, issues_by_code, pages_per_key)
+            _write_projects(tables, issues_by_code, builder.pages_per_key)
             summary.records = dict(tables.counts)
             tables.commit()
         state.commit()
     except BaseException:
-        if tables is not None:
-            tables.abort()
+        if builder is not None and builder.tables is not None:
+            builder.tables.abort()
         raise
     finally:
         executor.close()
@@ -234,6 +236,38 @@ def _run_locked(raw_dir: Path, out_dir: Path, *, max_bytes: int, workers: int, e
                  "changed": summary.pages_changed, "unchanged": summary.pages_unchanged,
                  "removed": summary.pages_removed, "records": summary.records})
     return summary
+
+
+class _TableBuilder:
+    """Writes every page's result into the tables in RAW_DIR order, but only once the run
+    knows the tables must change: until then it only remembers which pages it has passed."""
+
+    def __init__(self, out_dir: Path, names: list[str], state: PageState, summary: RunSummary,
+                 issues_by_code: Counter[str]) -> None:
+        self.out_dir, self.names, self.state = out_dir, names, state
+        self.summary, self.issues_by_code = summary, issues_by_code
+        self.tables: StreamingTables | None = None
+        self.deferred: list[str] = []
+        self.first_by_sha: dict[str, str] = {}
+        self.pages_per_key: Counter[str] = Counter()
+
+    def start(self) -> None:
+        if self.tables is None:
+            self.tables = StreamingTables(self.out_dir, self.names)
+            for sf in self.deferred:
+                self._emit(self.state.load(sf))
+            self.deferred = []
+
+    def add(self, source_file: str, result: PageResult | None) -> None:
+        """A page in reading order; `result` when it was just extracted, else it is stored."""
+        if self.tables is None:
+            self.deferred.append(source_file)
+        else:
+            self._emit(result if result is not None else self.state.load(source_file))
+
+    def _emit(self, result: PageResult) -> None:
+        assert self.tables is not None
+        _emit_result(result, self.first_by_sha, self.tables, self.summary, self.issues_by_code, self.pages_per_key)
 
 
 def _emit_result(result: PageResult, first_by_sha: dict[str, str], tables: StreamingTables,
