@@ -587,7 +587,7 @@ class Generator:
     def html_facts(self, p: Project, as_table: bool) -> str:
         rng = self.rng
         nb = "\u00a0"
-        grant = fmt_amount(rng, p.grant, allow_approx=False).replace(" kr", f' <span class="unit">kr</span>')
+        grant = fmt_amount(rng, p.grant, allow_approx=False).replace(" kr", ' <span class="unit">kr</span>')
         if rng.random() < 0.5:
             grant = grant.replace(" ", "&nbsp;", 2)
         facts = [

@@ -14,11 +14,9 @@ When unsure a value stays None and an Issue says why (source_file "" is filled i
 
 from __future__ import annotations
 
-import csv
 import re
 from datetime import date
 from functools import lru_cache
-from pathlib import Path
 from typing import Any, Sequence
 
 from pipeline.amounts import find_amounts, parse_amount_detailed
@@ -157,7 +155,7 @@ def _amount(by: dict[str, LabelValue], text: str, issues: list[Issue]) -> int | 
                                  f"Utlyst belopp not read: {why}", p.value))
     all_values: list[int] = []
     cued: list[tuple[int, str]] = []
-    for off, sent in _sentences(text):
+    for _off, sent in _sentences(text):
         for a in find_amounts(sent):
             if a.value is None:
                 continue

@@ -628,7 +628,7 @@ def section_years(n: dict[str, Any]) -> str:
     if not g:
         return head + _note("No project states a start date.") + "</section>"
     rows = _money_rows(n, "start_year", order=sorted(g))
-    note = _note(f"Sum of <code>eu_grant_sek</code> by the year of <code>start_date</code>. "
+    note = _note("Sum of <code>eu_grant_sek</code> by the year of <code>start_date</code>. "
                  + (f"Left out for want of a start date: "
                     f"{_plural(n['n_projects_without_start_year'], 'project', 'projects')} "
                     f"({fmt_sek(n['eu_grant_without_start_year'])}). " if n["n_projects_without_start_year"] else "")
