@@ -16,6 +16,9 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from spacy.attrs import IDX, LENGTH, SENT_START
+from spacy.tokens import Doc
+
 from pipeline.nlp import get_nlp
 from pipeline.programmes import infer_period, lookup_area, lookup_objective
 from pipeline.sections import Section
@@ -48,12 +51,22 @@ _TARGET_RIKTAR = re.compile(
     re.IGNORECASE,
 )
 _QUOTES = "”“\"„«»"
+_QUOTE_RE = re.compile("[" + re.escape(_QUOTES) + "]")
 # every aim/target pattern above needs one of these words: paragraphs without them are not
 # split into sentences at all (the sentencizer is the slowest step of this module)
 _CUE = re.compile(r"mål|syft|riktar", re.IGNORECASE)
 
 _GOAL_LIST_KINDS = ("objectives", "purpose", "description")
 _SKIP_SENTENCE_KINDS = ("accessibility", "transnational", "other")
+
+
+def _sentence_texts(doc: Doc, line: str) -> list[str]:
+    """The sentencizer's sentences as stripped slices of the line: the same text as
+    `span.text.strip()` for each of `doc.sents`, without a Token object per word."""
+    arr = doc.to_array([SENT_START, IDX, LENGTH]).tolist()
+    starts = [i for i, a in enumerate(arr) if a[0] == 1 or i == 0]
+    ends = starts[1:] + [len(arr)]
+    return [line[arr[a][1]: arr[b - 1][1] + arr[b - 1][2]].strip() for a, b in zip(starts, ends)]
 
 
 def _sentences(text: str, cued_only: bool = False) -> list[str]:
@@ -65,12 +78,12 @@ def _sentences(text: str, cued_only: bool = False) -> list[str]:
     raw: list[str] = []
     for line in text.split("\n"):  # a line of these dumps is a paragraph
         if line.strip() and not (cued_only and not _CUE.search(line)):
-            raw.extend(s.text.strip() for s in nlp(line).sents if s.text.strip())
+            raw.extend(s for s in _sentence_texts(nlp(line), line) if s)
     out: list[str] = []
     pending = ""
     for s in raw:
         cur = f"{pending} {s}".strip() if pending else s
-        if sum(cur.count(q) for q in _QUOTES) % 2 == 1:
+        if len(_QUOTE_RE.findall(cur)) % 2 == 1:
             pending = cur
             continue
         out.append(cur)
