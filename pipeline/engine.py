@@ -7,7 +7,7 @@ writes identical tables. Heavy state (spaCy, the gazetteer) is loaded once per w
 from __future__ import annotations
 
 import multiprocessing as mp
-from typing import Any, Callable, Iterable, Iterator, Protocol, Sequence, cast
+from typing import Any, Callable, Iterable, Iterator, Protocol, cast
 
 from pipeline.models import PageResult, RawDocument
 
@@ -16,7 +16,6 @@ Batch = tuple[list[RawDocument], list[RawDocument]]  # (all documents of a batch
 
 
 class Engine(Protocol):
-    def map(self, fn: Callable[[RawDocument], PageResult], docs: Sequence[RawDocument]) -> list[PageResult]: ...
     def map_batches(self, fn: Callable[[RawDocument], PageResult],
                     batches: Iterable[Batch]) -> Iterator[tuple[list[RawDocument], list[RawDocument], list[PageResult]]]: ...
     def close(self) -> None: ...
@@ -64,9 +63,6 @@ def warm_up() -> None:
 
 
 class InProcess:
-    def map(self, fn: Callable[[RawDocument], PageResult], docs: Sequence[RawDocument]) -> list[PageResult]:
-        return [fn(d) for d in docs]
-
     def map_batches(self, fn: Callable[[RawDocument], PageResult],
                     batches: Iterable[Batch]) -> Iterator[tuple[list[RawDocument], list[RawDocument], list[PageResult]]]:
         for batch, todo in batches:
@@ -87,11 +83,6 @@ class ProcessPool(_Pipelined):
         if self._pool is None:
             self._pool = mp.get_context("fork").Pool(self.workers, initializer=warm_up)
         return self._pool
-
-    def map(self, fn: Callable[[RawDocument], PageResult], docs: Sequence[RawDocument]) -> list[PageResult]:
-        if not docs:
-            return []
-        return self.result(self.submit(fn, list(docs)))
 
     def submit(self, fn: Callable[[RawDocument], PageResult], docs: list[RawDocument]) -> Any:
         if not docs:
@@ -126,9 +117,6 @@ class DaskEngine(_Pipelined):
             self.client.run(warm_up)
             self._warm = True
         return self.client.map(fn, docs, pure=False)
-
-    def map(self, fn: Callable[[RawDocument], PageResult], docs: Sequence[RawDocument]) -> list[PageResult]:
-        return self.result(self.submit(fn, list(docs)))
 
     def result(self, handle: Any) -> list[PageResult]:
         results: list[PageResult] = self.client.gather(handle) if handle else []

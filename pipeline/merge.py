@@ -20,16 +20,13 @@ def _completeness(row: dict[str, Any]) -> int:
     return sum(1 for k, v in row.items() if k not in PAGE_ONLY and v not in (None, [], ""))
 
 
-def _order_key(row: dict[str, Any]) -> tuple[int, str, int, str]:
-    fetched = row.get("fetched_at")
-    fetched_s = str(fetched) if fetched is not None else ""
-    # latest fetched first (pages with a date before pages without), then most complete
-    return (0 if fetched_s else 1, _neg(fetched_s), -_completeness(row), row["source_file"])
-
-
-def _neg(s: str) -> str:
-    """Sort strings descending inside an ascending sort key."""
-    return "".join(chr(0x10FFFF - ord(c)) for c in s)
+def _ordered(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Latest crawl first (pages without fetched_at last), then the most complete page, then
+    source file: three stable sorts, least important key first."""
+    out = sorted(rows, key=lambda r: r["source_file"])
+    out.sort(key=_completeness, reverse=True)
+    dated = sorted((r for r in out if r.get("fetched_at") is not None), key=lambda r: r["fetched_at"], reverse=True)
+    return dated + [r for r in out if r.get("fetched_at") is None]
 
 
 def merge_projects(page_rows: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], list[Issue]]:
@@ -40,7 +37,7 @@ def merge_projects(page_rows: list[dict[str, Any]]) -> tuple[list[dict[str, Any]
     out: list[dict[str, Any]] = []
     issues: list[Issue] = []
     for key in sorted(groups):
-        rows = sorted(groups[key], key=_order_key)
+        rows = _ordered(groups[key])
         merged: dict[str, Any] = {"project_key": key, "source_files": [r["source_file"] for r in rows],
                                   "n_pages": len(rows)}
         fetched = [r["fetched_at"] for r in rows if r.get("fetched_at") is not None]

@@ -20,7 +20,7 @@ from spacy.attrs import IDX, LENGTH, SENT_START
 from spacy.tokens import Doc
 
 from pipeline.nlp import get_nlp
-from pipeline.programmes import infer_period, lookup_area, lookup_objective
+from pipeline.programmes import lookup_area, lookup_objective
 from pipeline.sections import Section
 
 _BULLET = re.compile(r"^\s*(?:[•·▪◦●♦■□➢►‣*]|[-–—](?=\s))\s*(?P<text>\S.*)$")
@@ -147,10 +147,11 @@ def extract_objectives(
     specific_objective: str | None,
     period: str | None,
 ) -> list[dict[str, Any]]:
-    """Rows with keys kind, code, text, position (0-based, page order after the codes)."""
+    """Rows with keys kind, code, text, position (0-based, page order after the codes).
+
+    `period` is the record's programme period; when it is None the codes are named only if
+    the reference table gives one name in every programme (no second guess of the period)."""
     rows: list[dict[str, Any]] = []
-    if period is None:
-        period = infer_period(programme_area, specific_objective, None)
     if programme_area and programme_area.strip():
         rows.append(_code_row("programme_area", programme_area, period))
     if specific_objective and specific_objective.strip():

@@ -17,7 +17,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from pipeline.calls import canonical_region, region_variants
+from pipeline.regions import canonical_region, region_variants
 from pipeline.programmes import lookup_objective
 
 # The 21 counties, genitive stem as used in "<stem> län".

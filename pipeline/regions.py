@@ -9,15 +9,9 @@ from __future__ import annotations
 from pipeline.places.gazetteer import canonical_region, region_nuts2
 from pipeline.places.gazetteer import esf_region_variants as _variants
 
-REGIONS = (
-    "Stockholm", "Östra Mellansverige", "Småland och öarna", "Sydsverige", "Västsverige",
-    "Norra Mellansverige", "Mellersta Norrland", "Övre Norrland", "Nationellt",
-)
-
-
 def region_variants() -> dict[str, str]:
     """Casefolded written variant -> canonical ESF region name."""
     return {k.casefold(): v for k, v in _variants().items()}
 
 
-__all__ = ["REGIONS", "canonical_region", "region_nuts2", "region_variants"]
+__all__ = ["canonical_region", "region_nuts2", "region_variants"]

@@ -35,7 +35,6 @@ from pipeline.state import PageState
 from pipeline.write import StreamingTables
 
 CORE_TABLES = ("pages", "project_pages", "projects", "issues", "page_fields")
-TABLES = CORE_TABLES  # the tables every run writes; stages may add more (see table_names())
 
 
 @lru_cache(maxsize=1)

@@ -2,8 +2,8 @@
 
 Tables are first written into a temporary folder inside the output folder and moved into
 place only when every table of the run is written, so an interrupted run (Ctrl-C, kill) leaves
-the previous tables intact and readable. The pandas metadata stored with each file makes
-`pd.read_parquet` give Int64 and date columns, never float or object for them.
+the previous tables intact and readable. Files with nullable integer or date columns carry
+pandas metadata so that `pd.read_parquet` gives Int64 and date columns, never float or object.
 """
 
 from __future__ import annotations
@@ -64,26 +64,6 @@ def to_arrow(table: str, rows: Iterable[dict[str, Any]]) -> pa.Table:
     for c in ts_cols:
         columns[c] = [_ts(v) for v in columns[c]]
     return pa.Table.from_pydict(columns, schema=arrow_schema(table))
-
-
-def write_tables(out_dir: Path, tables: dict[str, list[dict[str, Any]]]) -> dict[str, Path]:
-    """Write every table, then move them all into `out_dir`. Raises OSError if it cannot."""
-    out_dir.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=".tmp-run-", dir=out_dir))
-    try:
-        staged: dict[str, Path] = {}
-        for name, rows in tables.items():
-            path = tmp / f"{name}.parquet"
-            pq.write_table(to_arrow(name, rows), path)
-            staged[name] = path
-        final: dict[str, Path] = {}
-        for name, path in staged.items():
-            dest = out_dir / f"{name}.parquet"
-            os.replace(path, dest)
-            final[name] = dest
-        return final
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
 
 
 class StreamingTables:

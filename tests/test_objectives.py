@@ -71,7 +71,11 @@ def test_goal_and_target_rows(body: str, expected: list[tuple[str, str | None, s
 CODE_CASES = [
     # (programme_area, specific_objective, period, expected code rows)
     ("Programområde 2 Ökat arbetskraftsutbud", None, None, [("programme_area", "2", "Ökat arbetskraftsutbud")]),
-    ("2", "2.2", None, [("programme_area", "2", "Ökade övergångar till arbete"), ("specific_objective", "2.2", None)]),
+    # the record's period decides; without it the pair is not used to guess one (the record
+    # leaves the period empty when its evidence disagrees or the fund is not the ESF)
+    ("2", "2.2", None, [("programme_area", "2", None), ("specific_objective", "2.2", None)]),
+    ("2", "2.2", "2014-2020", [("programme_area", "2", "Ökade övergångar till arbete"),
+                               ("specific_objective", "2.2", None)]),
     ("2", None, None, [("programme_area", "2", None)]),  # period unknown: no name
     ("2", None, "2014-2020", [("programme_area", "2", "Ökade övergångar till arbete")]),
     ("1.1 Kompetensförsörjning", None, None, [("programme_area", "1", "Kompetensförsörjning")]),
