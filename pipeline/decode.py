@@ -85,6 +85,7 @@ _TRANSLATE: dict[int, str | None] = {
     **{ord(c): "\n" for c in _LINE_BREAKS},
     **{ord(c): None for c in _CONTROLS},
 }
+_TRANSLATE_RE = re.compile("[" + re.escape("".join(map(chr, _TRANSLATE))) + "]")  # any character to map
 _CONTROL_RE = re.compile("[\x00-\x08\x0e-\x1f\x7f\x80-\x9f]")
 _MAX_CONTROL_SHARE = 0.05
 
@@ -149,7 +150,8 @@ def normalise_text(text: str) -> str:
     if not unicodedata.is_normalized("NFC", text):
         text = unicodedata.normalize("NFC", text)
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    text = text.translate(_TRANSLATE)
+    if _TRANSLATE_RE.search(text):  # str.translate walks every character in Python-level steps
+        text = text.translate(_TRANSLATE)
     # split/rstrip rather than a regex: `[ \t]+$` backtracks quadratically on long space runs
     return "\n".join(line.rstrip(" \t") for line in text.split("\n"))
 

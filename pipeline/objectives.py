@@ -8,7 +8,7 @@ Rows (kind, code, text, position):
   ("Målet är att ...", "Syftet med förstudien är att ...", "Projektmålet är ...");
 - `target_group`: items or paragraphs of a Målgrupp section, and sentences such as
   "Projektets målgrupp är ..." / "Målgruppen är ..." / "Projektet riktar sig till ...".
-Sentences come from the shared spaCy sentencizer (`get_nlp()`).
+Sentences come from the shared spaCy sentencizer (`pipeline.nlp.sentence_doc`).
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from typing import Any
 from spacy.attrs import IDX, LENGTH, SENT_START
 from spacy.tokens import Doc
 
-from pipeline.nlp import get_nlp
+from pipeline.nlp import sentence_doc
 from pipeline.programmes import lookup_area, lookup_objective
 from pipeline.sections import Section
 
@@ -55,6 +55,11 @@ _QUOTE_RE = re.compile("[" + re.escape(_QUOTES) + "]")
 # every aim/target pattern above needs one of these words: paragraphs without them are not
 # split into sentences at all (the sentencizer is the slowest step of this module)
 _CUE = re.compile(r"mål|syft|riktar", re.IGNORECASE)
+# The four patterns without their sentence-start anchors: a line none of them matches anywhere
+# has no sentence any of them could match, so it is not split into sentences either.
+_ANYWHERE = tuple(
+    re.compile(p.pattern.replace("(?:^|", "(?:|").lstrip("^"), p.flags) for p in (_AIM, _AIM_VERB, _TARGET, _TARGET_RIKTAR)
+)
 
 _GOAL_LIST_KINDS = ("objectives", "purpose", "description")
 _SKIP_SENTENCE_KINDS = ("accessibility", "transnational", "other")
@@ -69,16 +74,24 @@ def _sentence_texts(doc: Doc, line: str) -> list[str]:
     return [line[arr[a][1]: arr[b - 1][1] + arr[b - 1][2]].strip() for a, b in zip(starts, ends)]
 
 
+def _may_match(line: str) -> bool:
+    """Could a sentence of this line match an aim/target rule? (Sentences are matched with
+    their whitespace collapsed, so the line is too.)"""
+    if not _CUE.search(line):
+        return False
+    flat = " ".join(line.split())
+    return any(p.search(flat) for p in _ANYWHERE)
+
+
 def _sentences(text: str, cued_only: bool = False) -> list[str]:
     """Sentences of a paragraph, re-joined where the sentencizer split inside a quotation.
 
     With `cued_only`, lines without an aim/target cue word are not split (their sentences
     could not match any rule, and the sentencizer is the slowest step here)."""
-    nlp = get_nlp()
     raw: list[str] = []
     for line in text.split("\n"):  # a line of these dumps is a paragraph
-        if line.strip() and not (cued_only and not _CUE.search(line)):
-            raw.extend(s for s in _sentence_texts(nlp(line), line) if s)
+        if line.strip() and not (cued_only and not _may_match(line)):
+            raw.extend(s for s in _sentence_texts(sentence_doc(line), line) if s)
     out: list[str] = []
     pending = ""
     for s in raw:

@@ -45,9 +45,11 @@ the same role.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import accumulate
 from typing import cast
 
 from spacy.matcher import PhraseMatcher
@@ -55,7 +57,7 @@ from spacy.tokenizer import Tokenizer
 from spacy.attrs import IDX, ORTH, SPACY
 from spacy.tokens import Doc
 
-from pipeline.nlp import get_nlp
+from pipeline.nlp import RenewingTokenizer, copy_tokenizer, get_nlp
 from pipeline.places.gazetteer import (
     County,
     Municipality,
@@ -242,7 +244,7 @@ MAX_LOOKBACK = 60  # tokens a role rule looks back for its cue word; keeps long 
 
 
 @lru_cache(maxsize=1)
-def _tokenizer() -> Tokenizer:
+def _tokenizer() -> RenewingTokenizer:
     """The shared Swedish tokeniser's affix rules without its special cases ("t.ex.", "bl.a.").
 
     spaCy stops caching words for the rest of a Doc once a special case has matched, which
@@ -251,15 +253,7 @@ def _tokenizer() -> Tokenizer:
     the only difference is that "t.ex." becomes "t.ex" + "." (see `_segments`).
     """
     tk = cast(Tokenizer, get_nlp().tokenizer)
-    return Tokenizer(
-        tk.vocab,
-        rules={},
-        prefix_search=tk.prefix_search,
-        suffix_search=tk.suffix_search,
-        infix_finditer=tk.infix_finditer,
-        token_match=tk.token_match,
-        url_match=tk.url_match,
-    )
+    return RenewingTokenizer(lambda: copy_tokenizer(tk, special_cases=False))
 
 
 def _tokens(text: str) -> tuple[str, ...]:
@@ -354,9 +348,12 @@ class _Toks:
 
 def _filter_spans(spans: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
     """Longest non-overlapping spans, in text order (spaCy's filter_spans on index pairs)."""
+    ordered = sorted(spans)
+    if all(a[1] <= b[0] for a, b in zip(ordered, ordered[1:])):
+        return ordered  # nothing overlaps (the usual case)
     taken: set[int] = set()
     out = []
-    for s, e in sorted(spans, key=lambda se: (se[0] - se[1], se[0])):
+    for s, e in sorted(ordered, key=lambda se: (se[0] - se[1], se[0])):
         if not any(i in taken for i in range(s, e)):
             out.append((s, e))
             taken.update(range(s, e))
@@ -400,19 +397,20 @@ def _prev_word(tk: _Toks, i: int) -> int | None:
 
 
 def _segments(tk: _Toks) -> list[int]:
-    """Sentence id per token: a new sentence after . ! ? or at a blank line."""
-    seg = []
-    cur = 0
-    text, ws = tk.text, tk.ws
-    for i in range(tk.n):
-        if tk.space[i] and text[i].count("\n") >= 2:
-            cur += 1
-            seg.append(cur)
-            continue
-        seg.append(cur)
-        if text[i] in SENTENCE_END and not (i > 0 and "." in text[i - 1] and not ws[i - 1]):
-            cur += 1  # but "t.ex" + "." is an abbreviation, not a sentence end
-    return seg
+    """Sentence id per token: a new sentence after . ! ? or at a blank line.
+
+    Built from the few boundary tokens (`itertools.accumulate` over 0/1 steps) rather than a
+    Python step per token."""
+    steps = [0] * tk.n
+    text, ws, space = tk.text, tk.ws, tk.space
+    for i in [i for i, t in enumerate(text) if t in SENTENCE_END]:
+        # but "t.ex" + "." is an abbreviation, not a sentence end
+        if not (i > 0 and "." in text[i - 1] and not ws[i - 1]) and i + 1 < tk.n:
+            steps[i + 1] += 1  # the sentence changes after the end mark
+    for i in [i for i, sp in enumerate(space) if sp]:
+        if text[i].count("\n") >= 2:
+            steps[i] += 1  # a blank line starts a new sentence itself
+    return list(accumulate(steps))
 
 
 def _sentence_initial(tk: _Toks, i: int) -> bool:
@@ -623,8 +621,20 @@ def _project_heads(tk: _Toks, items: list[_Item]) -> set[tuple[str, str]]:
     return heads
 
 
-def _project_cue(tk: _Toks, it: _Item, seg: list[int], heads: set[tuple[str, str]]) -> bool:
-    """Rule 3: the project is the subject and works "i X" (subject within MAX_LOOKBACK tokens)."""
+_SUBJECT_CUES = NOT_PROJECT_WORK | PROJECT_SUBJECTS | {"project"}
+
+
+def _subject_cue_positions(tk: _Toks, heads: set[tuple[str, str]]) -> list[int]:
+    """Indices of the tokens that can decide rule 3 (see `_project_cue`), in order."""
+    words = _SUBJECT_CUES | {t.lower() for t, _ in heads}
+    return [j for j, w in enumerate(tk.lower) if w in words]
+
+
+def _project_cue(tk: _Toks, it: _Item, seg: list[int], heads: set[tuple[str, str]], cues: list[int]) -> bool:
+    """Rule 3: the project is the subject and works "i X" (subject within MAX_LOOKBACK tokens).
+
+    `cues` lists the only tokens the look-back can stop at, so it jumps from one to the next
+    instead of visiting every token of a long sentence."""
     p = _prev_word(tk, it.start)
     if p is not None and tk.lower[p] in ("hela",):
         p = _prev_word(tk, p)
@@ -633,9 +643,13 @@ def _project_cue(tk: _Toks, it: _Item, seg: list[int], heads: set[tuple[str, str
     before = _prev_word(tk, p)
     if before is not None and tk.lower[before].endswith(ORG_ENDINGS):
         return False
-    j = p - 1
     stop = max(-1, p - MAX_LOOKBACK)
-    while j > stop and seg[j] == seg[it.start]:
+    sentence = seg[it.start]
+    k = bisect_right(cues, p - 1) - 1
+    while k >= 0:
+        j = cues[k]
+        if j <= stop or seg[j] != sentence:
+            return False
         word = tk.lower[j]
         if word in NOT_PROJECT_WORK:
             return False
@@ -643,7 +657,7 @@ def _project_cue(tk: _Toks, it: _Item, seg: list[int], heads: set[tuple[str, str
             return True
         if word == "project" and j > 0 and tk.lower[j - 1] in ("the", "this"):
             return True
-        j -= 1
+        k -= 1
     return False
 
 
@@ -674,40 +688,57 @@ def _analyse_text(text: str) -> tuple[list[PlaceMention], list[CountyMention], l
     _accept_pending(tk, items, chains)
     _region_passages(tk, items, seg, gaz)
     heads = _project_heads(tk, items)
-    named_chain: set[int] = set()
-    for chain in chains:
-        # a list is named as a whole: by a cue before it ("i kommunerna ..."), or when its first
-        # item is named as where the project works ("studerar i Vallentuna, Österåker och ...")
-        first = items[chain[0]]
-        if _list_cue(tk, first.start, seg) or (
-            first.kind == "muni" and first.status != "pending" and _project_cue(tk, first, seg, heads)
-        ):
-            named_chain.update(chain)
+    cues = _subject_cue_positions(tk, heads)
+    chain_of = {idx: n for n, chain in enumerate(chains) for idx in chain}
+    chain_named: dict[int, bool] = {}
+
+    def in_named_chain(idx: int) -> bool:
+        """A list is named as a whole: by a cue before it ("i kommunerna ..."), or when its first
+        item is named as where the project works ("studerar i Vallentuna, Österåker och ...").
+        Evaluated lazily: most items are repeats that never need it."""
+        n = chain_of.get(idx)
+        if n is None:
+            return False
+        if n not in chain_named:
+            first = items[chains[n][0]]
+            chain_named[n] = _list_cue(tk, first.start, seg) or (
+                first.kind == "muni" and first.status != "pending" and _project_cue(tk, first, seg, heads, cues)
+            )
+        return chain_named[n]
 
     mentions: list[PlaceMention] = []
     counties: list[CountyMention] = []
     doubtful: list[Doubtful] = []
+    # Only the first mention per (kind, code, role) survives deduplication (`_find_places`),
+    # so later repeats ("i Gävle" ten times, a region menu) skip the role rules and evidence.
+    seen: set[tuple[str, str, str]] = set()
     for idx, it in enumerate(items):
         if it.kind == "region" or it.status == "drop":
             continue
-        ev = _evidence(text, tk, it.start, it.end)
         if it.status == "pending":
             name = text[tk.idx[it.start] : tk.idx[it.end - 1] + len(tk.text[it.end - 1])]
             reason = it.reason
             if it.risky and _sentence_initial(tk, it.start):
                 reason += " (sentence-initial)"
-            doubtful.append(Doubtful(name, reason, ev))
+            doubtful.append(Doubtful(name, reason, _evidence(text, tk, it.start, it.end)))
             continue
-        named = idx in named_chain or _project_cue(tk, it, seg, heads)
+        if (it.kind, it.code, ROLE_NAMED) in seen and (it.kind, it.code, ROLE_MENTIONED) in seen:
+            continue
+        named = in_named_chain(idx) or _project_cue(tk, it, seg, heads, cues)
         if it.kind == "muni":
             named = named or _partner_cue(tk, it, seg)
+        role = ROLE_NAMED if named else ROLE_MENTIONED
+        if (it.kind, it.code, role) in seen:
+            continue
+        seen.add((it.kind, it.code, role))
+        if it.kind == "muni":
             m = municipality_by_code(it.code)
             if m is not None:
-                mentions.append(_mention(m, ROLE_NAMED if named else ROLE_MENTIONED, ev))
+                mentions.append(_mention(m, role, _evidence(text, tk, it.start, it.end)))
         else:
             c = county_by_code(it.code)
             if c is not None:
-                counties.append(_county_mention(c, ROLE_NAMED if named else ROLE_MENTIONED, ev))
+                counties.append(_county_mention(c, role, _evidence(text, tk, it.start, it.end)))
     return mentions, counties, doubtful
 
 
