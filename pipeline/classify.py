@@ -54,13 +54,14 @@ def classify(text: str, seg: Segmented) -> Classification:
     project_fields = fields & PROJECT_FIELDS
     head = " ".join(heading_lines(seg, 3))
     has_call_amount = "call_amount_sek" in fields
-    if has_call_amount or (sig["call_window"].search(text) and sig["call_heading"].search(text)
-                           and not {"owner", "eu_grant_sek"} & fields):
+    # cheap set tests before whole-page regex searches (same result, the searches are pure)
+    if has_call_amount or (not {"owner", "eu_grant_sek"} & fields and sig["call_window"].search(text)
+                           and sig["call_heading"].search(text)):
         return Classification("call", "call_fields" if seg.layout else "call_prose",
                               "call for proposals (Utlyst belopp / application window)")
     if sig["regional_plan_heading"].search(head):
         return Classification("regional_plan", "regional_plan", "regional action plan / priorities page")
-    if sig["kohesio"].search(text) and project_fields:
+    if project_fields and sig["kohesio"].search(text):
         return Classification("project", "kohesio", "Kohesio project page")
     if len(project_fields) >= 3:
         if seg.layout == "glued":

@@ -8,17 +8,21 @@ two lines, block elements break lines, and inline elements (span, a, strong) nev
 Site chrome (navigation, footers, forms, cookie/consent banners) is dropped so that menu
 words never look like facts. Speed matters (thousands of pages a night), so the document
 is cut to `<main>`/`<article>` and stripped of scripts, styles and comments with plain
-string searches before BeautifulSoup parses what is left.
+string searches before BeautifulSoup parses what is left. The cuts find all their tags in
+one case-insensitive regex pass (no lowered copy of the page, no scan per tag), and the
+tree is rendered in one tight loop: BeautifulSoup's tree building is then most of the cost.
 """
 
 from __future__ import annotations
 
 import re
 import warnings
-from collections.abc import Callable
+from bisect import bisect_left
+from collections.abc import Collection
+from typing import Any
 
 from bs4 import BeautifulSoup, MarkupResemblesLocatorWarning, XMLParsedAsHTMLWarning
-from bs4.element import NavigableString, PageElement, PreformattedString, Tag
+from bs4.element import CData, NavigableString, PreformattedString, Tag
 
 # Short or URL-like strings are fine to parse here; the warning would only be noise.
 warnings.filterwarnings("ignore", category=MarkupResemblesLocatorWarning)
@@ -47,29 +51,34 @@ _BLOCK_TAGS = frozenset(
         "noframes", "frameset", "frame", "output", "search", "form",
     }
 )  # fmt: skip
-_LABEL_BLOCK_CHILDREN = ["table", "p", "ul", "ol", "div", "dl", "h1", "h2", "h3", "h4", "h5", "h6", "li"]
+_LABEL_BLOCK_CHILDREN = frozenset({"table", "p", "ul", "ol", "div", "dl", "h1", "h2", "h3", "h4", "h5", "h6", "li"})
 _MAX_LABEL_CHARS = 80
-_CONTENT_MARKERS = ["h1", "main", "article", "dl", "table"]
+_CONTENT_MARKERS = frozenset({"h1", "main", "article", "dl", "table"})
 
 _WS_RE = re.compile(r"[ \t\n\r\f]+")  # HTML whitespace; U+00A0 is not (decode() maps it later)
 _SURROGATE_RE = re.compile("[\ud800-\udfff]")
 
-# Elements removed as raw text before parsing (their content is never visible text).
-_STRIP_BLOCKS: tuple[tuple[str, str], ...] = (
-    ("<!--", "-->"),
-    ("<script", "</script"),
-    ("<style", "</style"),
-    ("<svg", "</svg"),
-    ("<noscript", "</noscript"),
-    ("<template", "</template"),
-    ("<head>", "</head"),
-    ("<head ", "</head"),
+# Elements removed as raw text before parsing (their content is never visible text):
+# (open token, close token, whether the open token needs a tag-name boundary after it).
+_STRIP_BLOCKS: tuple[tuple[str, str, bool], ...] = (
+    ("<!--", "-->", False),
+    ("<script", "</script", True),
+    ("<style", "</style", True),
+    ("<svg", "</svg", True),
+    ("<noscript", "</noscript", True),
+    ("<template", "</template", True),
+    ("<head>", "</head", False),
+    ("<head ", "</head", False),
 )
-
 
 # Always-dropped elements that are cut as raw text too, because menus are big and parsing
 # them only to throw them away is most of the cost on pages without <main>.
 _STRIP_NESTED = ("nav", "footer")
+
+# Every tag the cuts look for, found in one pass. ASCII-only case folding is exactly what
+# lowering the page did for these names (no non-ASCII character lowercases into them), and
+# none of them is a prefix of another, so each '<' yields at most one token.
+_CUT_TOKEN_RE = re.compile(r"<(?:!--|/?(?:script|style|svg|noscript|template|head|nav|footer))", re.IGNORECASE | re.ASCII)
 
 
 def html_to_text(html: str) -> str:
@@ -103,7 +112,7 @@ def _sanitise(html: str) -> str:
         end = html.find("?>")
         html = html[end + 2 :] if end != -1 else ""
     try:
-        html.encode("utf-8")
+        html.encode("utf-16-le")  # fails on exactly the same characters as UTF-8, 4x faster
     except UnicodeEncodeError:
         html = _SURROGATE_RE.sub("\ufffd", html)
     return html
@@ -159,33 +168,60 @@ def _main_region(html: str, lowered: str) -> str | None:
     return region
 
 
+def _next_at(positions: list[int], start: int) -> int:
+    """First position >= start in a sorted list, or -1 (str.find over a token index)."""
+    i = bisect_left(positions, start)
+    return positions[i] if i < len(positions) else -1
+
+
+def _is_tag_end(html: str, pos: int) -> bool:
+    """Whether the character at pos ends a tag name: end of text, '>', '/' or whitespace."""
+    nxt = html[pos : pos + 1]
+    return nxt in ("", ">", "/") or nxt.isspace()
+
+
 def _strip_invisible_blocks(html: str) -> str:
     """Remove comments, scripts, styles, inline SVG and <head> as raw text, in linear time.
 
     An unclosed block (a truncated dump) is removed up to the end of the text.
     """
-    lowered = _lower(html)
+    index: dict[str, list[int]] = {}
+    for m in _CUT_TOKEN_RE.finditer(html):
+        index.setdefault(m.group().lower(), []).append(m.start())
+    if not index:
+        return html
+    n = len(html)
     spans: list[tuple[int, int]] = []
-    for open_tok, close_tok in _STRIP_BLOCKS:
-        pos = lowered.find(open_tok)
+    for open_tok, close_tok, needs_boundary in _STRIP_BLOCKS:
+        if open_tok.startswith("<head"):
+            opens = [p for p in index.get("<head", ()) if html[p + 5 : p + 6] == open_tok[5]]
+        else:
+            opens = index.get(open_tok, [])
+        if not opens:
+            continue
+        closes = index.get(close_tok, [])
+        pos = opens[0]
         while pos != -1:
-            if open_tok[-1].isalpha():  # "<script" must not match "<scripts"
-                nxt = lowered[pos + len(open_tok) : pos + len(open_tok) + 1]
-                if nxt and not (nxt in ">/" or nxt.isspace()):
-                    pos = lowered.find(open_tok, pos + 1)
-                    continue
-            close = lowered.find(close_tok, pos + len(open_tok))
+            if needs_boundary and not _is_tag_end(html, pos + len(open_tok)):
+                pos = _next_at(opens, pos + 1)  # "<script" must not match "<scripts"
+                continue
+            if close_tok == "-->":
+                close = html.find(close_tok, pos + len(open_tok))
+            else:
+                close = _next_at(closes, pos + len(open_tok))
             if close == -1:
-                spans.append((pos, len(html)))
+                spans.append((pos, n))
                 break
             end = close + len(close_tok)
             if close_tok != "-->":
-                gt = lowered.find(">", end)
-                end = len(html) if gt == -1 else gt + 1
+                gt = html.find(">", end)
+                end = n if gt == -1 else gt + 1
             spans.append((pos, end))
-            pos = lowered.find(open_tok, end)
+            pos = _next_at(opens, end)
     for name in _STRIP_NESTED:
-        spans.extend(_nested_spans(lowered, name))
+        opens = [p for p in index.get("<" + name, ()) if _is_tag_end(html, p + 1 + len(name))]
+        if opens:
+            spans.extend(_nested_spans(html, opens, index.get("</" + name, []), len(name)))
     if not spans:
         return html
     spans.sort()
@@ -202,33 +238,34 @@ def _strip_invisible_blocks(html: str) -> str:
     return "".join(out)
 
 
-def _nested_spans(lowered: str, name: str) -> list[tuple[int, int]]:
-    """Spans of the outermost `<name>` elements, nesting-aware, in one linear pass."""
+def _nested_spans(html: str, opens: list[int], closes: list[int], name_len: int) -> list[tuple[int, int]]:
+    """Spans of the outermost elements (nesting-aware) given the sorted positions of their
+    open tags and of their close tags, in one linear pass."""
     spans: list[tuple[int, int]] = []
-    open_tok, close_tok = "<" + name, "</" + name
+    open_len, close_len = name_len + 1, name_len + 2
     depth, start, pos = 0, 0, 0
     while True:
-        o = _find_tag(lowered, name, pos)
-        c = lowered.find(close_tok, pos)
+        o = _next_at(opens, pos)
+        c = _next_at(closes, pos)
         if o == -1 and c == -1:
             break
         if o != -1 and (c == -1 or o < c):
             if depth == 0:
                 start = o
             depth += 1
-            pos = o + len(open_tok)
+            pos = o + open_len
         else:
-            pos = c + len(close_tok)
+            pos = c + close_len
             if depth == 0:
                 continue  # stray close tag
             depth -= 1
             if depth == 0:
-                gt = lowered.find(">", pos)
-                end = len(lowered) if gt == -1 else gt + 1
+                gt = html.find(">", pos)
+                end = len(html) if gt == -1 else gt + 1
                 spans.append((start, end))
                 pos = end
     if depth > 0:
-        spans.append((start, len(lowered)))
+        spans.append((start, len(html)))
     return spans
 
 
@@ -236,7 +273,10 @@ def _nested_spans(lowered: str, name: str) -> list[tuple[int, int]]:
 
 
 class _Lines:
-    """Accumulates inline text into lines; blocks ask for line breaks or blank lines."""
+    """Accumulates inline text into lines; blocks ask for line breaks or blank lines.
+
+    `cur` is only ever cleared in place, so the render loop can keep a bound `append`.
+    """
 
     def __init__(self) -> None:
         self.lines: list[str] = []
@@ -244,21 +284,13 @@ class _Lines:
         self.has_text = False
         self.prefix = ""
 
-    def text(self, s: str) -> None:
-        self.cur.append(s)
-        if not self.has_text and not s.isspace():
-            self.has_text = True
-
     def flush(self) -> None:
         if self.has_text:
             line = _WS_RE.sub(" ", "".join(self.cur)).strip(" ")
             self.lines.append(self.prefix + line)
             self.prefix = ""
-        self.cur = []
-        self.has_text = False
-
-    def newline(self) -> None:
-        self.flush()
+            self.has_text = False
+        self.cur.clear()
 
     def blank(self) -> None:
         if self.prefix and not self.has_text:
@@ -271,7 +303,7 @@ class _Lines:
         if self.has_text:
             self.flush()
         else:
-            self.cur = []
+            self.cur.clear()
             self.lines.append("")
 
     def raw_line(self, s: str) -> None:
@@ -280,7 +312,7 @@ class _Lines:
         line = "".join(self.cur).rstrip()
         self.lines.append(self.prefix + line if line.strip() else "")
         self.prefix = ""
-        self.cur = []
+        self.cur.clear()
         self.has_text = False
 
     def set_prefix(self, prefix: str) -> None:
@@ -294,7 +326,8 @@ class _Lines:
         joined = _WS_RE.sub(" ", "".join(self.cur)).strip(" ")
         if not joined.endswith(":"):
             joined += ":"
-        self.cur = [joined]
+        self.cur.clear()
+        self.cur.append(joined)
         self.flush()
 
     def result(self) -> str:
@@ -312,15 +345,27 @@ class _Lines:
         return "\n".join(out)
 
 
+def _has_descendant(tag: Tag, names: Collection[str]) -> bool:
+    """`tag.find(names) is not None` without building a bs4 filter for every call."""
+    for d in tag.descendants:
+        if isinstance(d, Tag) and (d.name in names or (d.prefix and f"{d.prefix}:{d.name}" in names)):
+            return True
+    return False
+
+
+_CHECKED_TAGS = frozenset({"header", "form"})  # dropped or kept by their content, not attributes
+
+
 def _is_dropped(tag: Tag, in_main: int) -> bool:
+    """Site chrome or invisible: never rendered (see the module docstring)."""
     name = tag.name
     if name in _DROP_TAGS:
         return True
     if name == "header" and not in_main:
-        return tag.find("h1") is None  # site chrome, unless it holds the page title
+        return not _has_descendant(tag, ("h1",))  # site chrome, unless it holds the page title
     if name == "form":
         # ASP.NET/EPiServer sites wrap the whole page in one <form>: keep a form holding content
-        return tag.find(_CONTENT_MARKERS) is None
+        return not _has_descendant(tag, _CONTENT_MARKERS)
     attrs = tag.attrs
     if not attrs:
         return False
@@ -339,108 +384,150 @@ def _is_dropped(tag: Tag, in_main: int) -> bool:
 
 
 def _is_label_cell(cell: Tag) -> bool:
-    text = cell.get_text(" ", strip=True)
-    return len(text) <= _MAX_LABEL_CHARS and cell.find(_LABEL_BLOCK_CHILDREN) is None
+    """Short text (as `cell.get_text(" ", strip=True)` counts it) and no block inside."""
+    length = -1  # length of the " "-joined stripped strings
+    for d in cell.descendants:
+        if isinstance(d, NavigableString):
+            if type(d) is NavigableString or type(d) is CData:  # get_text's string types
+                s = d.strip()
+                if s:
+                    length += len(s) + 1
+                    if length > _MAX_LABEL_CHARS:
+                        return False
+        elif isinstance(d, Tag) and (d.name in _LABEL_BLOCK_CHILDREN or (d.prefix and f"{d.prefix}:{d.name}" in _LABEL_BLOCK_CHILDREN)):
+            return False
+    return True
 
 
 def _row_cells(tr: Tag) -> list[Tag]:
-    return [c for c in tr.children if isinstance(c, Tag) and c.name in ("td", "th")]
+    return [c for c in tr.contents if isinstance(c, Tag) and c.name in ("td", "th")]
 
 
-Action = Callable[[], None]
-_StackItem = PageElement | Action
+# Tag kinds (what a tag does to the layout) and the actions run after a tag's children; both
+# are small ints so that the render stack holds only page elements and ints.
+_HEADING, _DT, _LI, _LIST, _TR, _PRE, _PARAGRAPH, _BLOCK = range(8)
+_KIND: dict[str, int] = {
+    **dict.fromkeys(_BLOCK_TAGS, _BLOCK),
+    **dict.fromkeys(_PARAGRAPH_TAGS, _PARAGRAPH),
+    "pre": _PRE,
+    "tr": _TR,
+    **dict.fromkeys(("ul", "ol", "menu", "dir"), _LIST),
+    "li": _LI,
+    "dt": _DT,
+    **dict.fromkeys(_HEADINGS, _HEADING),
+}
+_NEWLINE, _BLANK, _END_LABEL, _LEAVE_LIST, _LEAVE_MAIN, _LEAVE_PRE = range(6)
+_EXIT = {_HEADING: _BLANK, _DT: _END_LABEL, _LI: _NEWLINE, _LIST: _LEAVE_LIST, _TR: _NEWLINE,
+         _PRE: _LEAVE_PRE, _PARAGRAPH: _BLANK, _BLOCK: _NEWLINE}  # fmt: skip
 
 
 def _render(html: str) -> str:
-    soup = BeautifulSoup(html, "lxml")
+    """Parse with BeautifulSoup and lay the tree out as lines."""
+    return _layout(BeautifulSoup(html, "lxml"))
+
+
+def _layout(soup: BeautifulSoup) -> str:
+    """The tree as lines, walked with an explicit stack (pages nest deeper than recursion allows)."""
     out = _Lines()
+    text_append = out.cur.append
     list_depth = 0
     in_main = 0
     in_pre = 0
 
-    def leave_list() -> None:
-        nonlocal list_depth
-        list_depth -= 1
-        out.newline()
-
-    def leave_main() -> None:
-        nonlocal in_main
-        in_main -= 1
-        out.newline()
-
-    def leave_pre() -> None:
-        nonlocal in_pre
-        in_pre -= 1
-        if out.has_text:
-            out.raw_line("")
-        out.blank()
-
-    stack: list[_StackItem] = [soup]
+    # Page elements and after-children actions (ints). Dispatch is on the exact class, which
+    # is much faster than isinstance chains but invisible to mypy, hence Any.
+    stack: list[Any] = [soup]
+    pop, push = stack.pop, stack.append
     while stack:
-        item = stack.pop()
-        if callable(item) and not isinstance(item, PageElement):
-            item()
-            continue
-        node = item
-        if isinstance(node, NavigableString):
-            if isinstance(node, PreformattedString):  # comments, doctype, CDATA, ...
+        node = pop()
+        cls = node.__class__
+        if cls is not NavigableString and cls is not Tag and cls is not int:  # rare classes
+            if isinstance(node, NavigableString):
+                if isinstance(node, PreformattedString):  # comments, doctype, CDATA, ...
+                    continue
+                cls = NavigableString
+            elif isinstance(node, Tag):  # the BeautifulSoup object itself
+                cls = Tag
+            else:
                 continue
-            s = str(node)
+        if cls is NavigableString:
             if in_pre:
-                parts = s.split("\n")
+                parts = node.split("\n")
                 for part in parts[:-1]:
                     out.raw_line(part)
-                out.text(parts[-1])
+                last = parts[-1]
+                text_append(last)
+                if not out.has_text and not last.isspace():
+                    out.has_text = True
             else:
-                out.text(s)
+                text_append(node)
+                if not out.has_text and not node.isspace():
+                    out.has_text = True
             continue
-        if not isinstance(node, Tag):
+        if cls is int:  # an action after a tag's children
+            if node == _NEWLINE:
+                out.flush()
+            elif node == _BLANK:
+                out.blank()
+            elif node == _END_LABEL:
+                out.end_label()
+            elif node == _LEAVE_LIST:
+                list_depth -= 1
+                out.flush()
+            elif node == _LEAVE_MAIN:
+                in_main -= 1
+                out.flush()
+            else:  # _LEAVE_PRE
+                in_pre -= 1
+                if out.has_text:
+                    out.raw_line("")
+                out.blank()
             continue
         name = node.name
-        if node is not soup and _is_dropped(node, in_main):
+        attrs = node.attrs
+        if name in _DROP_TAGS:
             continue
-        children = list(node.children)
-        after: list[Action] = []
-        role = node.attrs.get("role") if node.attrs else None
-        if name in _MAIN_TAGS or (isinstance(role, str) and role.lower() == "main"):
+        if attrs or name in _CHECKED_TAGS:
+            if _is_dropped(node, in_main):
+                continue
+            role = attrs.get("role")
+            leave_main = name in _MAIN_TAGS or (isinstance(role, str) and role.lower() == "main")
+        else:
+            leave_main = name in _MAIN_TAGS
+        if leave_main:
             in_main += 1
-            after.append(leave_main)
         if name == "br":
             out.br()
             continue
-        if name in _HEADINGS:
-            out.blank()
-            after.append(out.blank)
-        elif name == "dt":
-            out.newline()
-            after.append(out.end_label)
-        elif name == "li":
-            out.set_prefix("  " * max(list_depth, 1) + "• ")
-            after.append(out.newline)
-        elif name in ("ul", "ol", "menu", "dir"):
-            list_depth += 1
-            out.newline()
-            after.append(leave_list)
-        elif name == "tr":
-            cells = _row_cells(node)
-            out.newline()
-            if len(cells) == 2 and _is_label_cell(cells[0]):
-                # label/value row: "Label:" line, then the value
-                label, value = cells
-                seq: list[_StackItem] = [*label.children, out.end_label, value, out.newline]
-                stack.extend(reversed(seq))
-                continue
-            after.append(out.newline)
-        elif name == "pre":
-            out.blank()
-            in_pre += 1
-            after.append(leave_pre)
-        elif name in _PARAGRAPH_TAGS:
-            out.blank()
-            after.append(out.blank)
-        elif name in _BLOCK_TAGS:
-            out.newline()
-            after.append(out.newline)
-        stack.extend(reversed(after))
-        stack.extend(reversed(children))
+        kind = _KIND.get(name)
+        if kind is not None:
+            if kind == _BLOCK:
+                out.flush()
+            elif kind == _PARAGRAPH or kind == _HEADING:
+                out.blank()
+            elif kind == _LI:
+                out.set_prefix("  " * max(list_depth, 1) + "• ")
+            elif kind == _LIST:
+                list_depth += 1
+                out.flush()
+            elif kind == _DT:
+                out.flush()
+            elif kind == _PRE:
+                out.blank()
+                in_pre += 1
+            else:  # _TR
+                cells = _row_cells(node)
+                out.flush()
+                if len(cells) == 2 and _is_label_cell(cells[0]):
+                    # label/value row: "Label:" line, then the value
+                    label, value = cells
+                    push(_NEWLINE)
+                    push(value)
+                    push(_END_LABEL)
+                    stack.extend(reversed(label.contents))
+                    continue
+            push(_EXIT[kind])
+        if leave_main:
+            push(_LEAVE_MAIN)
+        stack.extend(reversed(node.contents))
     return out.result()

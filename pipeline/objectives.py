@@ -55,11 +55,6 @@ _QUOTE_RE = re.compile("[" + re.escape(_QUOTES) + "]")
 # every aim/target pattern above needs one of these words: paragraphs without them are not
 # split into sentences at all (the sentencizer is the slowest step of this module)
 _CUE = re.compile(r"mål|syft|riktar", re.IGNORECASE)
-# The four patterns without their sentence-start anchors: a line none of them matches anywhere
-# has no sentence any of them could match, so it is not split into sentences either.
-_ANYWHERE = tuple(
-    re.compile(p.pattern.replace("(?:^|", "(?:|").lstrip("^"), p.flags) for p in (_AIM, _AIM_VERB, _TARGET, _TARGET_RIKTAR)
-)
 
 _GOAL_LIST_KINDS = ("objectives", "purpose", "description")
 _SKIP_SENTENCE_KINDS = ("accessibility", "transnational", "other")
@@ -74,15 +69,6 @@ def _sentence_texts(doc: Doc, line: str) -> list[str]:
     return [line[arr[a][1]: arr[b - 1][1] + arr[b - 1][2]].strip() for a, b in zip(starts, ends)]
 
 
-def _may_match(line: str) -> bool:
-    """Could a sentence of this line match an aim/target rule? (Sentences are matched with
-    their whitespace collapsed, so the line is too.)"""
-    if not _CUE.search(line):
-        return False
-    flat = " ".join(line.split())
-    return any(p.search(flat) for p in _ANYWHERE)
-
-
 def _sentences(text: str, cued_only: bool = False) -> list[str]:
     """Sentences of a paragraph, re-joined where the sentencizer split inside a quotation.
 
@@ -90,7 +76,7 @@ def _sentences(text: str, cued_only: bool = False) -> list[str]:
     could not match any rule, and the sentencizer is the slowest step here)."""
     raw: list[str] = []
     for line in text.split("\n"):  # a line of these dumps is a paragraph
-        if line.strip() and not (cued_only and not _may_match(line)):
+        if line.strip() and not (cued_only and not _CUE.search(line)):
             raw.extend(s for s in _sentence_texts(sentence_doc(line), line) if s)
     out: list[str] = []
     pending = ""
@@ -204,10 +190,13 @@ def extract_objectives(
                     continue
                 for sent in _sentences(val, cued_only=sec.kind != "objectives"):
                     s = _clean(sent)
+                    cued = _CUE.search(s) is not None  # each pattern needs a cue word: skip them cheaply
                     if sec.kind == "objectives":
                         if s.endswith(":"):
                             continue  # the lead-in of a list
-                        add("target_group" if _TARGET.search(s) else "goal", None, s)
+                        add("target_group" if cued and _TARGET.search(s) else "goal", None, s)
+                    elif not cued:
+                        continue
                     elif _TARGET.search(s) or _TARGET_RIKTAR.search(s):
                         add("target_group", None, s)
                     elif _AIM.search(s) or _AIM_VERB.search(s):

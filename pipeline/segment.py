@@ -18,13 +18,14 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from pipeline.labels import DATA_DIR, field_for, glued_pattern, labels_longest_first
+from pipeline.labels import DATA_DIR, field_for, glued_pattern, label_table, labels_longest_first
 from pipeline.models import LabelValue
 
 BULLET = re.compile(r"^\s*(?:[•♦▪●◦·*‣–-]|\d+[.)])\s+")
 _COLON_LABEL = re.compile(r"^(?P<label>[^:\n]{1,70}?)\s*:$")
 _INLINE = re.compile(r"^(?P<label>[^:\n]{1,70}?)\s*:\s+(?P<value>\S.*)$")
 MIN_BLOCK = 3  # labels needed before glued/plain lines are believed
+_MAX_WORDS = max(len(label.split()) for label in label_table())  # a line with more words is no label
 
 
 @lru_cache(maxsize=1)
@@ -117,7 +118,7 @@ def segment(text: str) -> Segmented:
         if gm and field_for(gm.group("label")) and not s.endswith(":"):
             glued.append(LabelValue(field_for(gm.group("label")) or "", gm.group("label"), gm.group("value").strip(), i))
         # colon label, value on the next line
-        cm = _COLON_LABEL.match(s)
+        cm = _COLON_LABEL.match(s) if s[-1] == ":" else None  # (the regex ends with ':$')
         if cm and not BULLET.match(raw):
             label = cm.group("label").strip()
             fld = field_for(label)
@@ -135,15 +136,15 @@ def segment(text: str) -> Segmented:
                     colon_used.add(j)
             continue
         # inline label: value
-        im = _INLINE.match(strip_bullet(s))
+        im = _INLINE.match(strip_bullet(s)) if ":" in s else None
         if im:
             fld = field_for(im.group("label"))
             if fld:
                 inline.append(LabelValue(fld, im.group("label").strip(), im.group("value").strip(), i))
                 continue
         # plain label alone on its line
-        fld = field_for(s)
-        if fld and s[0].isupper():
+        fld = field_for(s) if s[0].isupper() and len(s.rstrip(":").split(None, _MAX_WORDS)) <= _MAX_WORDS else None
+        if fld:
             j = i + 1
             value = ""
             if j < n and lines[j].strip() and not _is_label_line(lines[j]):

@@ -336,9 +336,9 @@ class _Toks:
         strings = doc.vocab.strings
         arr = doc.to_array([ORTH, SPACY, IDX])
         self.text = [strings[h] for h in arr[:, 0].tolist()]
-        self.lower = [t.lower() for t in self.text]  # spaCy's LOWER is str.lower() of the text
-        self.space = [t.isspace() for t in self.text]
-        self.ws = [bool(w) for w in arr[:, 1].tolist()]
+        self.lower = list(map(str.lower, self.text))  # spaCy's LOWER is str.lower() of the text
+        self.space = list(map(str.isspace, self.text))
+        self.ws = arr[:, 1].tolist()  # 1 if a space follows the token
         self.idx = arr[:, 2].tolist()
         self.n = len(self.text)
 
@@ -360,9 +360,8 @@ def _filter_spans(spans: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
     return sorted(out)
 
 
-def _case_form(tk: _Toks, s: int, e: int, entry: _Entry) -> str | None:
-    """"exact" if the span is written like the variant, "caps" if all-caps, else None."""
-    words = tk.text[s:e]
+def _case_form(words: Sequence[str], entry: _Entry) -> str | None:
+    """"exact" if the words are written like the variant, "caps" if all-caps, else None."""
     if len(words) != len(entry.tokens):
         return None
     exact = all(w == f or (f.lower() in GENERIC_WORDS and w.lower() == f.lower()) for w, f in zip(words, entry.tokens))
@@ -422,20 +421,31 @@ def _sentence_initial(tk: _Toks, i: int) -> bool:
     return j < 0 or tk.text[j] in SENTENCE_END or tk.text[j] in LINE_START
 
 
+@lru_cache(maxsize=65536)
+def _written_form(written: tuple[str, ...]) -> tuple[tuple[str, ...], bool, dict[str, _Entry]] | None:
+    """(lowercased key, all-caps?, entry per kind) for a matched name as written, or None when
+    no variant is written that way (a lowercase word such as "mark", or wrong diacritics).
+    Cached: the same few hundred names come back on every page."""
+    gaz = _gazetteer()
+    key = tuple(w.lower() for w in written)
+    forms = [(e, _case_form(written, e)) for e in gaz.entries.get(key, ())]
+    forms = [(e, f) for e, f in forms if f is not None]
+    if not forms:
+        return None
+    return key, all(f == "caps" for _, f in forms), {e.kind: e for e, _ in forms}
+
+
 def _scan(doc: Doc, tk: _Toks, gaz: _Gazetteer) -> list[_Item]:
     """Matcher hits -> candidate items with their suffix word and acceptance status."""
     spans = _filter_spans((s, e) for _, s, e in gaz.matcher(doc))
     items: list[_Item] = []
     for start, end in spans:
-        key = tuple(tk.lower[start:end])
-        forms = [(e, _case_form(tk, start, end, e)) for e in gaz.entries.get(key, ())]
-        forms = [(e, f) for e, f in forms if f is not None]
-        if not forms:
+        found = _written_form(tuple(tk.text[start:end]))
+        if found is None:
             continue  # lowercase word ("mark", "vara") or wrong diacritics
-        caps = all(f == "caps" for _, f in forms)
+        key, caps, kinds = found
         n = _next_word(tk, end)
         suffix = tk.lower[n] if n is not None else None
-        kinds = {e.kind: e for e, _ in forms}
         end_with_suffix = (n + 1) if n is not None else end
         if suffix in COUNTY_SUFFIX and key in gaz.county_stems:
             items.append(_Item(start, end_with_suffix, "county", gaz.county_stems[key], suffix, caps))
