@@ -7,31 +7,32 @@ writes identical tables. Heavy state (spaCy, the gazetteer) is loaded once per w
 from __future__ import annotations
 
 import multiprocessing as mp
+import pickle
 from typing import Any, Callable, Iterable, Iterator, Protocol, cast
 
-from pipeline.models import PageResult, RawDocument
+from pipeline.models import RawDocument
 
 
 Batch = tuple[list[RawDocument], list[RawDocument]]  # (all documents of a batch, those to extract)
 
 
 class Engine(Protocol):
-    def map_batches(self, fn: Callable[[RawDocument], PageResult],
-                    batches: Iterable[Batch]) -> Iterator[tuple[list[RawDocument], list[RawDocument], list[PageResult]]]: ...
+    def map_batches(self, fn: Callable[[RawDocument], bytes],
+                    batches: Iterable[Batch]) -> Iterator[tuple[list[RawDocument], list[RawDocument], list[bytes]]]: ...
     def close(self) -> None: ...
 
 
 class _Pipelined:
     """Keeps the next batch running on the workers while the caller writes the current one."""
 
-    def submit(self, fn: Callable[[RawDocument], PageResult], docs: list[RawDocument]) -> Any:
+    def submit(self, fn: Callable[[RawDocument], bytes], docs: list[RawDocument]) -> Any:
         raise NotImplementedError
 
-    def result(self, handle: Any) -> list[PageResult]:
+    def result(self, handle: Any) -> list[bytes]:
         raise NotImplementedError
 
-    def map_batches(self, fn: Callable[[RawDocument], PageResult],
-                    batches: Iterable[Batch]) -> Iterator[tuple[list[RawDocument], list[RawDocument], list[PageResult]]]:
+    def map_batches(self, fn: Callable[[RawDocument], bytes],
+                    batches: Iterable[Batch]) -> Iterator[tuple[list[RawDocument], list[RawDocument], list[bytes]]]:
         pending: tuple[list[RawDocument], list[RawDocument], Any] | None = None
         for batch, todo in batches:
             handle = self.submit(fn, todo)
@@ -42,11 +43,14 @@ class _Pipelined:
             yield pending[0], pending[1], self.result(pending[2])
 
 
-def extract_document(doc: RawDocument) -> PageResult:
-    """The per-page stages for one document, importing them (spaCy included) on first use."""
+def extract_document(doc: RawDocument) -> bytes:
+    """The per-page stages for one document, importing them (spaCy included) on first use.
+
+    The result comes back pickled: it crosses to the main process as these bytes anyway, and
+    the main process stores them in the page state as they are instead of pickling it again."""
     from pipeline.process import process_document
 
-    return process_document(doc)
+    return pickle.dumps(process_document(doc), protocol=pickle.HIGHEST_PROTOCOL)
 
 
 def warm_up() -> None:
@@ -63,8 +67,8 @@ def warm_up() -> None:
 
 
 class InProcess:
-    def map_batches(self, fn: Callable[[RawDocument], PageResult],
-                    batches: Iterable[Batch]) -> Iterator[tuple[list[RawDocument], list[RawDocument], list[PageResult]]]:
+    def map_batches(self, fn: Callable[[RawDocument], bytes],
+                    batches: Iterable[Batch]) -> Iterator[tuple[list[RawDocument], list[RawDocument], list[bytes]]]:
         for batch, todo in batches:
             yield batch, todo, [fn(d) for d in todo]
 
@@ -84,14 +88,14 @@ class ProcessPool(_Pipelined):
             self._pool = mp.get_context("fork").Pool(self.workers, initializer=warm_up)
         return self._pool
 
-    def submit(self, fn: Callable[[RawDocument], PageResult], docs: list[RawDocument]) -> Any:
+    def submit(self, fn: Callable[[RawDocument], bytes], docs: list[RawDocument]) -> Any:
         if not docs:
             return None
         chunk = max(1, min(32, len(docs) // (self.workers * 4) or 1))
         return self.pool.map_async(fn, docs, chunksize=chunk)
 
-    def result(self, handle: Any) -> list[PageResult]:
-        results: list[PageResult] = handle.get() if handle is not None else []
+    def result(self, handle: Any) -> list[bytes]:
+        results: list[bytes] = handle.get() if handle is not None else []
         return results
 
     def close(self) -> None:
@@ -110,7 +114,7 @@ class DaskEngine(_Pipelined):
         self.client: Client = Client(scheduler) if self.own_client else cast(Client, scheduler)
         self._warm = False
 
-    def submit(self, fn: Callable[[RawDocument], PageResult], docs: list[RawDocument]) -> Any:
+    def submit(self, fn: Callable[[RawDocument], bytes], docs: list[RawDocument]) -> Any:
         if not docs:
             return []
         if not self._warm:
@@ -118,8 +122,8 @@ class DaskEngine(_Pipelined):
             self._warm = True
         return self.client.map(fn, docs, pure=False)
 
-    def result(self, handle: Any) -> list[PageResult]:
-        results: list[PageResult] = self.client.gather(handle) if handle else []
+    def result(self, handle: Any) -> list[bytes]:
+        results: list[bytes] = self.client.gather(handle) if handle else []
         return results
 
     def close(self) -> None:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import os
+import pickle
 import re
 import time
 from collections import Counter
@@ -187,13 +188,18 @@ def _run_locked(raw_dir: Path, out_dir: Path, *, max_bytes: int, workers: int, e
         builder = _TableBuilder(out_dir, names, state, summary, issues_by_code)
         for batch, todo, results in executor.map_batches(extract_document, planned()):
             fresh: dict[str, PageResult] = {}
-            for doc, result in zip(todo, results):
+            for doc, blob in zip(todo, results):
                 if doc.source_file in state.known:
                     summary.pages_changed += 1
                 else:
                     summary.pages_new += 1
-                fresh[doc.source_file] = apply_to_result(result, contacts)
-                state.store(fresh[doc.source_file])
+                result = pickle.loads(blob)
+                if contacts == "keep":
+                    state.store(result, blob)
+                else:
+                    result = apply_to_result(result, contacts)
+                    state.store(result)
+                fresh[doc.source_file] = result
             if fresh or full:
                 builder.start()  # the tables will change: write while the workers go on
             for doc in batch:

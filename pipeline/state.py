@@ -50,11 +50,11 @@ class PageState:
         result: PageResult = pickle.loads(row[0])
         return result
 
-    def store(self, result: PageResult) -> None:
-        self.db.execute(
-            "INSERT OR REPLACE INTO pages VALUES (?, ?, ?, ?)",
-            (result.source_file, result.page_sha256, self.version, pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL)),
-        )
+    def store(self, result: PageResult, pickled: bytes | None = None) -> None:
+        """Store a page's result; `pickled` is the result already pickled (by a worker)."""
+        blob = pickled if pickled is not None else pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL)
+        self.db.execute("INSERT OR REPLACE INTO pages VALUES (?, ?, ?, ?)",
+                        (result.source_file, result.page_sha256, self.version, blob))
 
     def remove(self, source_files: list[str]) -> None:
         self.db.executemany("DELETE FROM pages WHERE source_file = ?", [(s,) for s in source_files])

@@ -333,9 +333,8 @@ class _Toks:
     __slots__ = ("text", "lower", "space", "ws", "idx", "n")
 
     def __init__(self, doc: Doc) -> None:
-        strings = doc.vocab.strings
         arr = doc.to_array([ORTH, SPACY, IDX])
-        self.text = [strings[h] for h in arr[:, 0].tolist()]
+        self.text = list(map(_orth_text(doc).__getitem__, arr[:, 0].tolist()))
         self.lower = list(map(str.lower, self.text))  # spaCy's LOWER is str.lower() of the text
         self.space = list(map(str.isspace, self.text))
         self.ws = arr[:, 1].tolist()  # 1 if a space follows the token
@@ -344,6 +343,31 @@ class _Toks:
 
     def blank_line(self, i: int) -> bool:
         return self.space[i] and self.text[i].count("\n") >= 2
+
+
+class _OrthText(dict[int, str]):
+    """Token hash -> text, filled from spaCy's StringStore on first use (a dict lookup is a
+    third of the cost of decoding the stored string again for every token of every page)."""
+
+    def __init__(self, doc: Doc) -> None:
+        super().__init__()
+        self.strings = doc.vocab.strings
+
+    def __missing__(self, orth: int) -> str:
+        if len(self) > 500_000:  # bounded: a long run meets ever new numbers and names
+            self.clear()
+        text: str = self.strings[orth]
+        self[orth] = text
+        return text
+
+
+_ORTH_TEXT: list[_OrthText] = []
+
+
+def _orth_text(doc: Doc) -> _OrthText:
+    if not _ORTH_TEXT or _ORTH_TEXT[0].strings is not doc.vocab.strings:
+        _ORTH_TEXT[:] = [_OrthText(doc)]
+    return _ORTH_TEXT[0]
 
 
 def _filter_spans(spans: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
