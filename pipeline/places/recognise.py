@@ -49,7 +49,7 @@ from bisect import bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from itertools import accumulate
+from itertools import accumulate, compress
 from typing import cast
 
 from spacy.matcher import PhraseMatcher
@@ -426,11 +426,11 @@ def _segments(tk: _Toks) -> list[int]:
     Python step per token."""
     steps = [0] * tk.n
     text, ws, space = tk.text, tk.ws, tk.space
-    for i in [i for i, t in enumerate(text) if t in SENTENCE_END]:
+    for i in compress(range(tk.n), map(SENTENCE_END.__contains__, text)):
         # but "t.ex" + "." is an abbreviation, not a sentence end
         if not (i > 0 and "." in text[i - 1] and not ws[i - 1]) and i + 1 < tk.n:
             steps[i + 1] += 1  # the sentence changes after the end mark
-    for i in [i for i, sp in enumerate(space) if sp]:
+    for i in compress(range(tk.n), space):
         if text[i].count("\n") >= 2:
             steps[i] += 1  # a blank line starts a new sentence itself
     return list(accumulate(steps))
@@ -661,7 +661,7 @@ _SUBJECT_CUES = NOT_PROJECT_WORK | PROJECT_SUBJECTS | {"project"}
 def _subject_cue_positions(tk: _Toks, heads: set[tuple[str, str]]) -> list[int]:
     """Indices of the tokens that can decide rule 3 (see `_project_cue`), in order."""
     words = _SUBJECT_CUES | {t.lower() for t, _ in heads}
-    return [j for j, w in enumerate(tk.lower) if w in words]
+    return list(compress(range(tk.n), map(words.__contains__, tk.lower)))
 
 
 def _project_cue(tk: _Toks, it: _Item, seg: list[int], heads: set[tuple[str, str]], cues: list[int]) -> bool:
