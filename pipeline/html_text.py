@@ -9,12 +9,14 @@ Site chrome (navigation, footers, forms, cookie/consent banners) is dropped so t
 words never look like facts. Speed matters (thousands of pages a night), so the document
 is cut to `<main>`/`<article>` and stripped of scripts, styles and comments with plain
 string searches before BeautifulSoup parses what is left. The cuts find all their tags in
-one case-insensitive regex pass (no lowered copy of the page, no scan per tag), and the
-tree is rendered in one tight loop: BeautifulSoup's tree building is then most of the cost.
+one case-insensitive regex pass (no lowered copy of the page, no scan per tag), the tree is
+rendered in one tight loop and the cyclic GC is paused while a tree exists (see `_render`):
+BeautifulSoup's tree building is then most of the cost.
 """
 
 from __future__ import annotations
 
+import gc
 import re
 import warnings
 from bisect import bisect_left
@@ -78,7 +80,10 @@ _STRIP_NESTED = ("nav", "footer")
 # Every tag the cuts look for, found in one pass. ASCII-only case folding is exactly what
 # lowering the page did for these names (no non-ASCII character lowercases into them), and
 # none of them is a prefix of another, so each '<' yields at most one token.
-_CUT_TOKEN_RE = re.compile(r"<(?:!--|/?(?:script|style|svg|noscript|template|head|nav|footer))", re.IGNORECASE | re.ASCII)
+# (Written as a trie behind a first-character lookahead: about 1.5x faster than a flat list.)
+_CUT_TOKEN_RE = re.compile(
+    r"<(?=[!/fhnst])(?:!--|/?(?:s(?:cript|tyle|vg)|n(?:oscript|av)|template|head|footer))", re.IGNORECASE | re.ASCII
+)
 
 
 def html_to_text(html: str) -> str:
@@ -175,7 +180,9 @@ def _next_at(positions: list[int], start: int) -> int:
 
 
 def _is_tag_end(html: str, pos: int) -> bool:
-    """Whether the character at pos ends a tag name: end of text, '>', '/' or whitespace."""
+    """Whether the character at pos ends a tag name: end of text, '>', '/' or whitespace.
+
+    Checked on the page itself, not a lowered copy: lowering never changes these answers."""
     nxt = html[pos : pos + 1]
     return nxt in ("", ">", "/") or nxt.isspace()
 
@@ -422,8 +429,21 @@ _EXIT = {_HEADING: _BLANK, _DT: _END_LABEL, _LI: _NEWLINE, _LIST: _LEAVE_LIST, _
 
 
 def _render(html: str) -> str:
-    """Parse with BeautifulSoup and lay the tree out as lines."""
-    return _layout(BeautifulSoup(html, "lxml"))
+    """Parse with BeautifulSoup and lay the tree out as lines.
+
+    The cyclic garbage collector is paused meanwhile: a bs4 tree is a web of reference cycles
+    (parent <-> child, previous <-> next) built from several allocations per node, so the collector
+    would otherwise run several times per page over the half-built tree and promote it to the
+    old generation, whose full collections scan the whole worker heap (spaCy models included).
+    Paused, the finished tree is freed by one young-generation collection after the page.
+    """
+    gc_was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return _layout(BeautifulSoup(html, "lxml"))
+    finally:
+        if gc_was_enabled:
+            gc.enable()
 
 
 def _layout(soup: BeautifulSoup) -> str:

@@ -776,8 +776,10 @@ def _analyse_text(text: str) -> tuple[list[PlaceMention], list[CountyMention], l
     return mentions, counties, doubtful
 
 
-def _owner_places(owner: str) -> tuple[list[PlaceMention], list[CountyMention]]:
-    """Municipal organisations (`X kommun`, `Xs stad`, `Region Gotland`) and counties in the owner."""
+@lru_cache(maxsize=4096)
+def _owner_places(owner: str) -> tuple[tuple[PlaceMention, ...], tuple[CountyMention, ...]]:
+    """Municipal organisations (`X kommun`, `Xs stad`, `Region Gotland`) and counties in the owner.
+    Cached: the same owners run many projects."""
     gaz = _gazetteer()
     doc = _tokenizer()(owner)
     items = _scan(doc, _Toks(doc), gaz)
@@ -793,7 +795,7 @@ def _owner_places(owner: str) -> tuple[list[PlaceMention], list[CountyMention]]:
             c = county_by_code(it.code)
             if c is not None:
                 counties.append(_county_mention(c, ROLE_OWNER, ev))
-    return munis, counties
+    return tuple(munis), tuple(counties)
 
 
 def _clean_item(item: str) -> str:
@@ -821,8 +823,8 @@ def _dedupe_counties(cs: Iterable[CountyMention]) -> tuple[CountyMention, ...]:
 
 
 def _find_places(text: str, listed_items: Sequence[str], owner: str | None) -> PlaceResult:
-    owner_munis: list[PlaceMention] = []
-    owner_counties: list[CountyMention] = []
+    owner_munis: tuple[PlaceMention, ...] = ()
+    owner_counties: tuple[CountyMention, ...] = ()
     if isinstance(owner, str) and owner.strip():
         owner_munis, owner_counties = _owner_places(owner)
     text_munis, text_counties, doubtful = _analyse_text(text if isinstance(text, str) else "")
@@ -845,14 +847,14 @@ def _find_places(text: str, listed_items: Sequence[str], owner: str | None) -> P
         if c is not None:
             listed_counties.append(_county_mention(c, ROLE_LISTED, f"Kommun: {item}"))
 
-    mentions = owner_munis + text_munis + listed
+    mentions = [*owner_munis, *text_munis, *listed]
     implied: list[CountyMention] = []
     for pm in mentions:
         if pm.role in (ROLE_LISTED, ROLE_NAMED, ROLE_OWNER):
             county = county_by_code(pm.lanskod)
             if county is not None:
                 implied.append(_county_mention(county, pm.role, f"via {pm.kommun}: {pm.evidence}"))
-    all_counties = owner_counties + text_counties + listed_counties + implied
+    all_counties = [*owner_counties, *text_counties, *listed_counties, *implied]
     return PlaceResult(
         mentions=_dedupe_mentions(mentions),
         counties=_dedupe_counties(all_counties),
