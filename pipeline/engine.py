@@ -70,13 +70,26 @@ def warm_up() -> None:
         find_places("Botkyrka kommun")
     except ImportError:  # places not installed in this build
         pass
-    gc.freeze()
+    global _frozen
+    if not _frozen:  # once per process: later runs in the same process add nothing to freeze
+        gc.collect()
+        gc.freeze()
+        _frozen = True
+
+
+_frozen = False
 
 
 class InProcess:
+    def __init__(self) -> None:
+        self._warm = False
+
     def map_batches(self, fn: Callable[[RawDocument], bytes],
                     batches: Iterable[Batch]) -> Iterator[tuple[list[RawDocument], list[RawDocument], list[bytes]]]:
         for batch, todo in batches:
+            if todo and not self._warm:
+                warm_up()  # as a pool worker would: load once, then freeze for the GC
+                self._warm = True
             yield batch, todo, [fn(d) for d in todo]
 
     def close(self) -> None:

@@ -700,8 +700,7 @@ def _evidence(text: str, tk: _Toks, start: int, end: int) -> str:
     if start >= end or end > tk.n:
         return ""
     a, b = tk.idx[start], tk.idx[end - 1] + len(tk.text[end - 1])
-    snippet = text[max(0, a - CONTEXT_CHARS) : b + CONTEXT_CHARS]
-    return re.sub(r"\s+", " ", snippet).strip()
+    return " ".join(text[max(0, a - CONTEXT_CHARS) : b + CONTEXT_CHARS].split())  # whitespace runs -> one space
 
 
 def _mention(m: Municipality, role: str, evidence: str) -> PlaceMention:
