@@ -1,0 +1,53 @@
+"""The shared tokenisers: same tokens as spaCy's own Swedish tokeniser, a word cache that is
+renewed before spaCy would stop caching (max_cache_size), and no drift across renewals."""
+
+from __future__ import annotations
+
+import spacy
+from spacy.tokenizer import Tokenizer
+
+from pipeline.nlp import CACHE_CHUNKS, RenewingTokenizer, copy_tokenizer, get_nlp, sentence_doc, tokenize
+
+TEXTS = [
+    "Projektet drivs av Botkyrka kommun, t.ex. i samverkan med Huddinge.\nMålet är att 40 % ska få jobb.",
+    "Beviljat ESF-stöd: 2 761 412 kr\n\nProjektperiod: 2016-08-01-2019-03-31",
+    "Kontakta oss på 851 86 Sundsvall, bl.a. via info@example.se eller www.esf.se/projekt.",
+    "  Indragen rad\tmed tabb\r\noch Windows-radslut; (parentes) \"citat\" – tankstreck.",
+]
+
+
+def _words(doc: object) -> list[tuple[str, bool]]:
+    return [(t.text, bool(t.whitespace_)) for t in doc]  # type: ignore[attr-defined]
+
+
+def test_shared_tokens_equal_spacys_swedish_tokeniser() -> None:
+    reference = spacy.blank("sv")
+    for text in TEXTS:
+        assert _words(tokenize(text)) == _words(reference(text))
+
+
+def test_sentences_come_from_spacys_sentencizer() -> None:
+    reference = spacy.blank("sv")
+    reference.add_pipe("sentencizer")
+    for text in TEXTS:
+        assert [s.text for s in sentence_doc(text).sents] == [s.text for s in reference(text).sents]
+
+
+def test_copies_get_a_cache_as_large_as_the_renewal_budget() -> None:
+    tk = copy_tokenizer(get_nlp().tokenizer)  # type: ignore[arg-type]
+    assert tk.max_cache_size == CACHE_CHUNKS > 10_000  # spaCy's default would stop caching early
+
+
+def test_renewal_keeps_tokens_identical() -> None:
+    built: list[Tokenizer] = []
+
+    def build() -> Tokenizer:
+        built.append(copy_tokenizer(get_nlp().tokenizer))  # type: ignore[arg-type]
+        return built[-1]
+
+    renewing = RenewingTokenizer(build, budget=50)
+    reference = spacy.blank("sv")
+    for _ in range(5):
+        for text in TEXTS:
+            assert _words(renewing(text)) == _words(reference(text))
+    assert len(built) > 3  # renewed every ~50 tokens, and still the same tokens
