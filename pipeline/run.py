@@ -110,8 +110,12 @@ def page_row(r: PageResult) -> dict[str, Any]:
     }
 
 
+_ISSUE_FIELDS = tuple(f.name for f in dataclasses.fields(Issue))
+
+
 def issue_row(i: Issue) -> dict[str, Any]:
-    return dataclasses.asdict(i)
+    """An issue as a table row (its fields are plain strings: no deep copy as in `asdict`)."""
+    return {name: getattr(i, name) for name in _ISSUE_FIELDS}
 
 
 def as_duplicate(r: PageResult, first: str) -> PageResult:
