@@ -91,6 +91,7 @@ _MAX_CONTROL_SHARE = 0.05
 
 # Cheap pre-check for UTF-8 read as cp1252/latin-1 ("FrÃ¤ndberg", "â€“"); ftfy's own
 # badness check then decides. Keeps ftfy off the vast majority of pages.
+_MOJIBAKE_FIRST = "\u00c2\u00c3\u00c5\u00e2"
 _MOJIBAKE_HINT_RE = re.compile("[\u00c2\u00c3\u00c5\u00e2][\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc\u2013-\u2122]")
 _FTFY_CONFIG = ftfy.TextFixerConfig(
     unescape_html=False,
@@ -326,11 +327,34 @@ def _guess(data: bytes) -> str:
     raise DecodeError("undecodable bytes (not UTF-8 and no plausible legacy encoding)")
 
 
+_C0_BYTES = bytes([*range(0x00, 0x09), *range(0x0E, 0x20), 0x7F])
+_C1_UTF8_RE = re.compile(b"\xc2[\x80-\x9f]")  # U+0080-U+009F in UTF-8 (a literal first byte: fast)
+
+
 def _control_share(text: str) -> float:
+    """Share of control characters (not tab/newline/CR/VT/FF) in the first 100,000 characters.
+
+    Counted on the UTF-8 bytes: C0 controls are single bytes that never occur inside a multi-byte
+    sequence (one C-level `translate`), C1 controls are `\xc2` + one byte. Same count as
+    `_CONTROL_RE.findall`, about ten times faster on a 60 KB page."""
     sample = text[:100_000]
     if not sample:
         return 0.0
-    return len(_CONTROL_RE.findall(sample)) / len(sample)
+    data = sample.encode("utf-8", "surrogatepass")
+    n = len(data) - len(data.translate(None, _C0_BYTES)) + len(_C1_UTF8_RE.findall(data))
+    return n / len(sample)
+
+
+def _mojibake_hint(text: str) -> bool:
+    """`_MOJIBAKE_HINT_RE.search(text)`, by finding its four possible first characters with
+    str.find (C speed) instead of trying the pattern at every position of the page."""
+    for first in _MOJIBAKE_FIRST:
+        i = text.find(first)
+        while i != -1:
+            if _MOJIBAKE_HINT_RE.match(text, i):
+                return True
+            i = text.find(first, i + 1)
+    return False
 
 
 # --------------------------------------------------------------------------- mojibake
@@ -338,7 +362,7 @@ def _control_share(text: str) -> float:
 
 def _repair_mojibake(text: str, doc: RawDocument, issues: list[Issue]) -> str:
     """Undo UTF-8-read-as-cp1252 damage ("FrÃ¤ndberg" → "Frändberg"), only where visible."""
-    if _MOJIBAKE_HINT_RE.search(text) is None or not ftfy.badness.is_bad(text):
+    if not _mojibake_hint(text) or not ftfy.badness.is_bad(text):
         return text
     fixed = ftfy.fix_text(text, _FTFY_CONFIG)
     if fixed == text:

@@ -9,8 +9,18 @@ import time
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from pipeline.decode import DecodeError, decode, normalise_text
+from pipeline.decode import (
+    _CONTROL_RE,
+    _MOJIBAKE_HINT_RE,
+    DecodeError,
+    _control_share,
+    _mojibake_hint,
+    decode,
+    normalise_text,
+)
 from pipeline.models import RawDocument
 
 FIXTURES = Path(__file__).parent / "fixtures" / "input"
@@ -245,3 +255,22 @@ def test_normalise_text_is_idempotent() -> None:
     text = "A\u0308 2\u00a0kr\r\nrad \u00ad\u200b\n"
     once = normalise_text(text)
     assert normalise_text(once) == once == "Ä 2 kr\nrad\n"
+
+
+# --- fast scans equal the regexes they replace (property tests) ----------------------------
+
+_SCAN_TEXT = st.text(alphabet=st.one_of(st.characters(max_codepoint=0x2200), st.sampled_from("ÂÃÅâ\u0080\u009f\x00\x7f\n")))
+
+
+@settings(max_examples=300, deadline=None)
+@given(_SCAN_TEXT)
+def test_control_share_counts_what_the_control_regex_finds(text: str) -> None:
+    sample = text[:100_000]
+    expected = len(_CONTROL_RE.findall(sample)) / len(sample) if sample else 0.0
+    assert _control_share(text) == expected
+
+
+@settings(max_examples=300, deadline=None)
+@given(_SCAN_TEXT)
+def test_mojibake_hint_is_the_hint_regex(text: str) -> None:
+    assert _mojibake_hint(text) == (_MOJIBAKE_HINT_RE.search(text) is not None)
