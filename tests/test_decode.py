@@ -274,3 +274,13 @@ def test_control_share_counts_what_the_control_regex_finds(text: str) -> None:
 @given(_SCAN_TEXT)
 def test_mojibake_hint_is_the_hint_regex(text: str) -> None:
     assert _mojibake_hint(text) == (_MOJIBAKE_HINT_RE.search(text) is not None)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.one_of(st.characters(max_codepoint=0x3000), st.sampled_from("\u00a0\u200b\u2028\r\n\x0c\ufeff"))))
+def test_normalise_text_replaces_like_translate(text: str) -> None:
+    from pipeline.decode import _TRANSLATE
+    import unicodedata
+
+    t = unicodedata.normalize("NFC", text).replace("\r\n", "\n").replace("\r", "\n").translate(_TRANSLATE)
+    assert normalise_text(text) == "\n".join(line.rstrip(" \t") for line in t.split("\n"))
