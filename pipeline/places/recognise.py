@@ -44,6 +44,7 @@ the same role.
 
 from __future__ import annotations
 
+import operator
 import re
 from bisect import bisect_right
 from collections.abc import Iterable, Sequence
@@ -593,9 +594,13 @@ def _window_before(tk: _Toks, i: int, seg: list[int], n: int = 8) -> list[int]:
     return out[::-1]
 
 
+_LIST_WINDOW = 8  # words before a list that rule 1 looks at
+_LIST_ANCHORS = WORK_VERBS | LIST_CUES | PLAIN_LIST_NOUNS  # rule 1 is true only with one of them in the window
+
+
 def _list_cue(tk: _Toks, first: int, seg: list[int]) -> bool:
     """Rule 1: "kommunerna X, Y", "medlemskommuner dvs X", "genomförs i X och Y"."""
-    w = _window_before(tk, first, seg)
+    w = _window_before(tk, first, seg, _LIST_WINDOW)
     words = [tk.lower[j] for j in w]
     # verb cue: WORK_VERB [adverbs] i/in [hela] X
     k = len(words) - 1
@@ -723,6 +728,17 @@ def _analyse_text(text: str) -> tuple[list[PlaceMention], list[CountyMention], l
     heads = _project_heads(tk, items)
     cues = _subject_cue_positions(tk, heads)
     chain_of = {idx: n for n, chain in enumerate(chains) for idx in chain}
+    # Rule 1 needs a cue word among the 8 words before a list: where none is near, skip it.
+    anchors = list(compress(range(tk.n), map(_LIST_ANCHORS.__contains__, tk.lower)))
+    words_before = list(accumulate(map(operator.not_, tk.space), initial=0))  # non-space tokens before i
+
+    def _may_list_cue(first: int) -> bool:
+        k = bisect_right(anchors, first - 1) - 1
+        if k < 0:
+            return False
+        p = anchors[k]
+        return seg[p] == seg[first] and words_before[first] - words_before[p] <= _LIST_WINDOW
+
     chain_named: dict[int, bool] = {}
 
     def in_named_chain(idx: int) -> bool:
@@ -734,7 +750,7 @@ def _analyse_text(text: str) -> tuple[list[PlaceMention], list[CountyMention], l
             return False
         if n not in chain_named:
             first = items[chains[n][0]]
-            chain_named[n] = _list_cue(tk, first.start, seg) or (
+            chain_named[n] = _may_list_cue(first.start) and _list_cue(tk, first.start, seg) or (
                 first.kind == "muni" and first.status != "pending" and _project_cue(tk, first, seg, heads, cues)
             )
         return chain_named[n]
