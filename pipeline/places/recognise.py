@@ -309,7 +309,7 @@ def _gazetteer() -> _Gazetteer:
 # --- scanning ----------------------------------------------------------------------------
 
 
-@dataclass
+@dataclass(slots=True)
 class _Item:
     start: int  # first token of the name
     end: int  # end (exclusive) including a `kommun`/`stad`/`län` word
@@ -740,6 +740,13 @@ def _analyse_text(text: str) -> tuple[list[PlaceMention], list[CountyMention], l
         return seg[p] == seg[first] and words_before[first] - words_before[p] <= _LIST_WINDOW
 
     chain_named: dict[int, bool] = {}
+    project_cues: dict[int, bool] = {}
+
+    def project_cue(idx: int) -> bool:
+        """Rule 3 for item idx, once (a one-item list asks it for the list and for the item)."""
+        if idx not in project_cues:
+            project_cues[idx] = _project_cue(tk, items[idx], seg, heads, cues)
+        return project_cues[idx]
 
     def in_named_chain(idx: int) -> bool:
         """A list is named as a whole: by a cue before it ("i kommunerna ..."), or when its first
@@ -751,7 +758,7 @@ def _analyse_text(text: str) -> tuple[list[PlaceMention], list[CountyMention], l
         if n not in chain_named:
             first = items[chains[n][0]]
             chain_named[n] = _may_list_cue(first.start) and _list_cue(tk, first.start, seg) or (
-                first.kind == "muni" and first.status != "pending" and _project_cue(tk, first, seg, heads, cues)
+                first.kind == "muni" and first.status != "pending" and project_cue(chains[n][0])
             )
         return chain_named[n]
 
@@ -773,7 +780,7 @@ def _analyse_text(text: str) -> tuple[list[PlaceMention], list[CountyMention], l
             continue
         if (it.kind, it.code, ROLE_NAMED) in seen and (it.kind, it.code, ROLE_MENTIONED) in seen:
             continue
-        named = in_named_chain(idx) or _project_cue(tk, it, seg, heads, cues)
+        named = in_named_chain(idx) or project_cue(idx)
         if it.kind == "muni":
             named = named or _partner_cue(tk, it, seg)
         role = ROLE_NAMED if named else ROLE_MENTIONED
