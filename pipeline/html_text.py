@@ -5,8 +5,8 @@ blank lines and "  • item" bullets. So a `<dt>`/`<dd>` pair or a two-cell tabl
 two lines, block elements break lines, and inline elements (span, a, strong) never do:
 "2 761 412 <span>kr</span>" must stay one line for the amount parser.
 
-Site chrome (navigation, footers, forms, cookie/consent banners) is dropped so that menu
-words never look like facts. Speed matters (thousands of pages a night), so the document
+Site chrome (navigation, footers, forms, cookie/consent banners, asides listing other
+projects) is dropped so that menu words and other projects' places never look like facts. Speed matters (thousands of pages a night), so the document
 is cut to `<main>`/`<article>` and stripped of scripts, styles and comments with plain
 string searches before BeautifulSoup parses what is left. The cuts find all their tags in
 one case-insensitive regex pass (no lowered copy of the page, no scan per tag), the tree is
@@ -82,8 +82,13 @@ _STRIP_NESTED = ("nav", "footer")
 # none of them is a prefix of another, so each '<' yields at most one token.
 # (Written as a trie behind a first-character lookahead: about 1.5x faster than a flat list.)
 _CUT_TOKEN_RE = re.compile(
-    r"<(?=[!/fhnst])(?:!--|/?(?:s(?:cript|tyle|vg)|n(?:oscript|av)|template|head|footer))", re.IGNORECASE | re.ASCII
+    r"<(?=[!/afhnst])(?:!--|/?(?:s(?:cript|tyle|vg)|n(?:oscript|av)|template|head|footer|aside))", re.IGNORECASE | re.ASCII
 )
+# An <aside> listing other projects ("Relaterade projekt", "Liknande projekt") is navigation
+# to other pages: its names and places are not this project's. Recognised by class, id or
+# aria-label, both before parsing (cut as raw text, like <nav>) and while rendering.
+_RELATED_RE = re.compile(r"relate|relaterad|liknande|similar|fler[-_ ]projekt|more[-_ ]projects|andra[-_ ]projekt", re.IGNORECASE)
+_LABEL_ATTRS_RE = re.compile(r"""\b(?:class|id|aria-label)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""", re.IGNORECASE)
 
 
 def html_to_text(html: str) -> str:
@@ -229,6 +234,11 @@ def _strip_invisible_blocks(html: str) -> str:
         opens = [p for p in index.get("<" + name, ()) if _is_tag_end(html, p + 1 + len(name))]
         if opens:
             spans.extend(_nested_spans(html, opens, index.get("</" + name, []), len(name)))
+    asides = [p for p in index.get("<aside", ()) if _is_tag_end(html, p + 6)]
+    if asides:
+        related = {p for p in asides if _is_related_tag(html[p : html.find(">", p) + 1 or len(html)])}
+        if related:
+            spans.extend(sp for sp in _nested_spans(html, asides, index.get("</aside", []), 5) if sp[0] in related)
     if not spans:
         return html
     spans.sort()
@@ -243,6 +253,12 @@ def _strip_invisible_blocks(html: str) -> str:
         cursor = e
     out.append(html[cursor:])
     return "".join(out)
+
+
+def _is_related_tag(open_tag: str) -> bool:
+    """`<aside class="related">`: an opening tag whose class, id or aria-label says it lists
+    other projects (the same test `_is_dropped` makes on the parsed element)."""
+    return any(_RELATED_RE.search(next(v for v in m.groups() if v is not None)) for m in _LABEL_ATTRS_RE.finditer(open_tag))
 
 
 def _nested_spans(html: str, opens: list[int], closes: list[int], name_len: int) -> list[tuple[int, int]]:
@@ -387,6 +403,8 @@ def _is_dropped(tag: Tag, in_main: int) -> bool:
     classes = attrs.get("class")
     hay = " ".join(classes) if isinstance(classes, list) else str(classes or "")
     hay += " " + str(attrs.get("id", "")) + " " + str(attrs.get("aria-label", ""))
+    if name == "aside" and _RELATED_RE.search(hay):
+        return True  # other projects (see _RELATED_RE)
     return _CHROME_RE.search(hay) is not None
 
 

@@ -154,6 +154,27 @@ LAYOUT_CASES = [
         "Titel\n\nText",
         id="header-with-h1-kept",
     ),
+    # lists of other projects are navigation: their names and places are not this project's
+    pytest.param(
+        "<main><h1>T</h1><p>Projektet drivs i Umeå.</p><aside class='related'><h2>Relaterade projekt</h2>"
+        "<ul><li><a href='/p/1'>Jobb i Lund</a></li></ul></aside><p>Slut.</p></main>",
+        "T\n\nProjektet drivs i Umeå.\n\nSlut.",
+        id="related-projects-aside-dropped",
+    ),
+    pytest.param("<main><h1>T</h1><aside aria-label='Liknande projekt'><ul><li>A i Lund</li></ul></aside></main>", "T",
+                 id="similar-projects-aside-dropped"),
+    pytest.param("<main><h1>T</h1><ASIDE id=related-list><ul><li>A i Lund</li></ul></ASIDE><p>Efter</p></main>",
+                 "T\n\nEfter", id="related-aside-unquoted-uppercase"),
+    pytest.param(
+        "<main><h1>T</h1><aside class='facts'><dl><dt>Projektägare</dt><dd>Umeå kommun</dd></dl></aside><p>Text.</p></main>",
+        "T\n\nProjektägare:\nUmeå kommun\n\nText.",
+        id="fact-box-aside-kept",
+    ),
+    pytest.param(
+        "<main><h1>T</h1><aside><aside class='related'><p>A i Lund</p></aside><p>Kvar</p></aside></main>",
+        "T\n\nKvar",
+        id="related-aside-nested-in-other-aside",
+    ),
 ]
 
 
