@@ -103,8 +103,13 @@ class ProcessPool(_Pipelined):
 
     @property
     def pool(self) -> Any:
-        """Started on first use: a run with nothing to extract forks no workers."""
+        """Started on first use: a run with nothing to extract forks no workers.
+
+        spaCy and the gazetteer are loaded here before the fork, so every worker starts with
+        them in place (copy-on-write, frozen out of the GC's way) instead of each spending a
+        second of CPU loading its own copy."""
         if self._pool is None:
+            warm_up()
             self._pool = mp.get_context("fork").Pool(self.workers, initializer=warm_up)
         return self._pool
 
