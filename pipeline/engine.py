@@ -1,7 +1,8 @@
 """Execution engines for the per-page stages: in-process, a local process pool, or Dask.
 
 All engines take batches of documents and return results in input order, so every engine
-writes identical tables. Heavy state (spaCy, the gazetteer) is loaded once per worker.
+writes identical tables. Heavy state (spaCy, the gazetteer) is loaded once per process (for a
+local pool: once, before it forks).
 """
 
 from __future__ import annotations
