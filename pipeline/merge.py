@@ -23,6 +23,8 @@ def _completeness(row: dict[str, Any]) -> int:
 def _ordered(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Latest crawl first (pages without fetched_at last), then the most complete page, then
     source file: three stable sorts, least important key first."""
+    if len(rows) == 1:
+        return list(rows)
     out = sorted(rows, key=lambda r: r["source_file"])
     out.sort(key=_completeness, reverse=True)
     dated = sorted((r for r in out if r.get("fetched_at") is not None), key=lambda r: r["fetched_at"], reverse=True)
@@ -47,7 +49,7 @@ def merge_projects(page_rows: list[dict[str, Any]]) -> tuple[list[dict[str, Any]
                 continue
             values = [(r["source_file"], r.get(col)) for r in rows if r.get(col) not in (None, [], "")]
             merged[col] = values[0][1] if values else None
-            distinct = {repr(v) for _, v in values}
+            distinct = {repr(v) for _, v in values} if len(values) > 1 else ()  # one page cannot disagree
             if len(distinct) > 1:
                 issues.append(Issue(
                     source_file=values[0][0], project_key=key, field=col, severity="warning",
