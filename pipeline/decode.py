@@ -86,7 +86,7 @@ _TRANSLATE: dict[int, str | None] = {
     **{ord(c): None for c in _CONTROLS},
 }
 _TRANSLATE_RE = re.compile("[" + re.escape("".join(map(chr, _TRANSLATE))) + "]")  # any character to map
-_CONTROL_RE = re.compile("[\x00-\x08\x0e-\x1f\x7f\x80-\x9f]")
+_CONTROL_RE = re.compile("[\x00-\x08\x0e-\x1f\x7f\x80-\x9f]")  # what `_control_share` counts (its tests compare)
 _MAX_CONTROL_SHARE = 0.05
 
 # Cheap pre-check for UTF-8 read as cp1252/latin-1 ("FrÃ¤ndberg", "â€“"); ftfy's own

@@ -55,6 +55,9 @@ def extract_document(doc: RawDocument) -> bytes:
     return pickle.dumps(process_document(doc), protocol=pickle.HIGHEST_PROTOCOL)
 
 
+_frozen = False  # set by warm_up; inherited by forked workers with the frozen objects
+
+
 def warm_up() -> None:
     """Load what every page needs once per process (not once per page).
 
@@ -76,9 +79,6 @@ def warm_up() -> None:
         gc.collect()
         gc.freeze()
         _frozen = True
-
-
-_frozen = False
 
 
 class InProcess:
@@ -111,7 +111,7 @@ class ProcessPool(_Pipelined):
         second of CPU loading its own copy."""
         if self._pool is None:
             warm_up()
-            self._pool = mp.get_context("fork").Pool(self.workers, initializer=warm_up)
+            self._pool = mp.get_context("fork").Pool(self.workers)
         return self._pool
 
     def submit(self, fn: Callable[[RawDocument], bytes], docs: list[RawDocument]) -> Any:

@@ -6,12 +6,13 @@ two lines, block elements break lines, and inline elements (span, a, strong) nev
 "2 761 412 <span>kr</span>" must stay one line for the amount parser.
 
 Site chrome (navigation, footers, forms, cookie/consent banners, asides listing other
-projects) is dropped so that menu words and other projects' places never look like facts. Speed matters (thousands of pages a night), so the document
-is cut to `<main>`/`<article>` and stripped of scripts, styles and comments with plain
-string searches before BeautifulSoup parses what is left. The cuts find all their tags in
-one case-insensitive regex pass (no lowered copy of the page, no scan per tag), the tree is
-rendered in one tight loop and the cyclic GC is paused while a tree exists (see `_render`):
-BeautifulSoup's tree building is then most of the cost.
+projects) is dropped so that menu words and other projects' places never look like facts.
+Speed matters (thousands of pages a night), so the document is cut to `<main>`/`<article>`
+and stripped of scripts, styles and comments with plain string searches before BeautifulSoup
+parses what is left. The cuts find all their tags in one case-insensitive regex pass (no
+lowered copy of the page, no scan per tag), the tree is rendered in one tight loop and the
+cyclic GC is paused while a tree exists (see `_render`): BeautifulSoup's tree building is
+then most of the cost.
 """
 
 from __future__ import annotations
@@ -87,7 +88,7 @@ _CUT_TOKEN_RE = re.compile(
 # An <aside> listing other projects ("Relaterade projekt", "Liknande projekt") is navigation
 # to other pages: its names and places are not this project's. Recognised by class, id or
 # aria-label, both before parsing (cut as raw text, like <nav>) and while rendering.
-_RELATED_RE = re.compile(r"relate|relaterad|liknande|similar|fler[-_ ]projekt|more[-_ ]projects|andra[-_ ]projekt", re.IGNORECASE)
+_RELATED_RE = re.compile(r"relate|liknande|similar|fler[-_ ]projekt|more[-_ ]projects|andra[-_ ]projekt", re.IGNORECASE)
 _LABEL_ATTRS_RE = re.compile(r"""\b(?:class|id|aria-label)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""", re.IGNORECASE)
 
 

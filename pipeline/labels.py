@@ -18,6 +18,12 @@ def label_table() -> dict[str, str]:
 
 
 @lru_cache(maxsize=1)
+def max_label_words() -> int:
+    """Words in the longest label: a line with more words cannot be a label."""
+    return max(len(label.split()) for label in label_table())
+
+
+@lru_cache(maxsize=1)
 def labels_longest_first() -> tuple[str, ...]:
     """Labels as written in the CSV (original case), longest first, for glued-label matching."""
     with open(DATA_DIR / "labels.csv", encoding="utf-8", newline="") as fh:

@@ -129,8 +129,7 @@ def _add_places(result: PageResult, rec: dict[str, Any], seg: Any, key: str, sou
     listed: list[str] = next((items for heading, items in seg.lists.items() if heading.strip().casefold() in LIST_HEADINGS), [])
     # the Kommun list is passed as listed items; its lines are not prose
     list_lines = {x.casefold() for x in listed} | LIST_HEADINGS if listed else set()
-    lines = seg.prose_lines()
-    prose = "\n".join(ln for _, ln in lines if not list_lines or strip_bullet(ln).casefold() not in list_lines)
+    prose = "\n".join(ln for _, ln in seg.prose_lines() if not list_lines or strip_bullet(ln).casefold() not in list_lines)
     owner = ", ".join(x for x in (rec.get("owner"), rec.get("owner_unit")) if x) or None
     places = find_places(prose, listed_items=listed, owner=owner)
     result.rows["project_municipalities"] = [

@@ -44,6 +44,7 @@ _MEASURE_LABEL = re.compile(
     r"prioriteringar|prioriterade\s+aktiviteter)\s*:\s*(?P<rest>.*)$",
     re.IGNORECASE,
 )
+_LIST_LABELS = (("targets", _TARGET_LABEL), ("measures", _MEASURE_LABEL))  # a label line starts that list
 _BULLET = re.compile(r"^\s*(?:[-–—•·▪◦●♦*]|\d{1,2}[.)])\s*(?P<text>\S.*)$")
 _END_BLOCK = re.compile(r"^\s*(?:läs mer|se även|för mer information|besök)\b", re.IGNORECASE)
 
@@ -81,6 +82,10 @@ class _Block:
 
     def has_content(self) -> bool:
         return bool(self.target_groups or self.measures)
+
+    def items(self, mode: str) -> list[str]:
+        """The list a "targets" / "measures" line goes to."""
+        return self.target_groups if mode == "targets" else self.measures
 
 
 def _region_heading(line: str) -> tuple[str, str] | None:
@@ -204,25 +209,18 @@ def extract_regional_priorities(text: str) -> list[dict[str, Any]]:
         if _END_BLOCK.match(s):
             mode = None
             continue
-        m = _TARGET_LABEL.match(s)
-        if m:
-            mode = "targets"
+        label = next(((name, m) for name, pattern in _LIST_LABELS if (m := pattern.match(s))), None)
+        if label:
+            mode, m = label
             if m.group("rest").strip():
-                cur.target_groups.append(_clean_item(m.group("rest")))
-            after_blank = False
-            continue
-        m = _MEASURE_LABEL.match(s)
-        if m:
-            mode = "measures"
-            if m.group("rest").strip():
-                cur.measures.append(_clean_item(m.group("rest")))
+                cur.items(mode).append(_clean_item(m.group("rest")))
             after_blank = False
             continue
         b = _BULLET.match(s)
         if mode and b:
-            (cur.target_groups if mode == "targets" else cur.measures).append(_clean_item(b.group("text")))
+            cur.items(mode).append(_clean_item(b.group("text")))
         elif mode and not after_blank:
-            items = cur.target_groups if mode == "targets" else cur.measures
+            items = cur.items(mode)
             if items:
                 items[-1] = _clean_item(items[-1] + " " + s)  # a wrapped line
             else:

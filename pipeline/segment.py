@@ -18,14 +18,13 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from pipeline.labels import DATA_DIR, field_for, glued_pattern, label_table, labels_longest_first
+from pipeline.labels import DATA_DIR, field_for, glued_pattern, labels_longest_first, max_label_words
 from pipeline.models import LabelValue
 
 BULLET = re.compile(r"^\s*(?:[•♦▪●◦·*‣–-]|\d+[.)])\s+")
 _COLON_LABEL = re.compile(r"^(?P<label>[^:\n]{1,70}?)\s*:$")
 _INLINE = re.compile(r"^(?P<label>[^:\n]{1,70}?)\s*:\s+(?P<value>\S.*)$")
 MIN_BLOCK = 3  # labels needed before glued/plain lines are believed
-_MAX_WORDS = max(len(label.split()) for label in label_table())  # a line with more words is no label
 
 
 @lru_cache(maxsize=1)
@@ -108,6 +107,7 @@ def segment(text: str) -> Segmented:
     plain: list[LabelValue] = []
     inline: list[LabelValue] = []
     gp = glued_pattern()
+    max_words = max_label_words()
     colon_used: set[int] = set()
     for i, raw in enumerate(lines):
         s = raw.strip()
@@ -143,7 +143,7 @@ def segment(text: str) -> Segmented:
                 inline.append(LabelValue(fld, im.group("label").strip(), im.group("value").strip(), i))
                 continue
         # plain label alone on its line
-        fld = field_for(s) if s[0].isupper() and len(s.rstrip(":").split(None, _MAX_WORDS)) <= _MAX_WORDS else None
+        fld = field_for(s) if s[0].isupper() and len(s.rstrip(":").split(None, max_words)) <= max_words else None
         if fld:
             j = i + 1
             value = ""

@@ -335,7 +335,7 @@ class _Toks:
 
     def __init__(self, doc: Doc) -> None:
         arr = doc.to_array([ORTH, SPACY, IDX])
-        self.text = list(map(_orth_text(doc).__getitem__, arr[:, 0].tolist()))
+        self.text = list(map(_orth_text().__getitem__, arr[:, 0].tolist()))
         self.lower = list(map(str.lower, self.text))  # spaCy's LOWER is str.lower() of the text
         self.space = list(map(str.isspace, self.text))
         self.ws = arr[:, 1].tolist()  # 1 if a space follows the token
@@ -350,25 +350,17 @@ class _OrthText(dict[int, str]):
     """Token hash -> text, filled from spaCy's StringStore on first use (a dict lookup is a
     third of the cost of decoding the stored string again for every token of every page)."""
 
-    def __init__(self, doc: Doc) -> None:
-        super().__init__()
-        self.strings = doc.vocab.strings
-
     def __missing__(self, orth: int) -> str:
         if len(self) > 500_000:  # bounded: a long run meets ever new numbers and names
             self.clear()
-        text: str = self.strings[orth]
+        text: str = get_nlp().vocab.strings[orth]
         self[orth] = text
         return text
 
 
-_ORTH_TEXT: list[_OrthText] = []
-
-
-def _orth_text(doc: Doc) -> _OrthText:
-    if not _ORTH_TEXT or _ORTH_TEXT[0].strings is not doc.vocab.strings:
-        _ORTH_TEXT[:] = [_OrthText(doc)]
-    return _ORTH_TEXT[0]
+@lru_cache(maxsize=1)
+def _orth_text() -> _OrthText:
+    return _OrthText()
 
 
 def _filter_spans(spans: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
