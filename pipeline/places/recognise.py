@@ -44,13 +44,12 @@ the same role.
 
 from __future__ import annotations
 
-import operator
 import re
 from bisect import bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from itertools import accumulate, compress
+from itertools import compress
 from typing import cast
 
 from spacy.matcher import PhraseMatcher
@@ -412,21 +411,34 @@ def _prev_word(tk: _Toks, i: int) -> int | None:
     return None
 
 
-def _segments(tk: _Toks) -> list[int]:
+_BLANK_LINE = re.compile(r"\n[^\S\n]*\n")
+
+
+def _segments(tk: _Toks, text: str, ends: Iterable[int]) -> list[int]:
     """Sentence id per token: a new sentence after . ! ? or at a blank line.
 
-    Built from the few boundary tokens (`itertools.accumulate` over 0/1 steps) rather than a
+    `ends` are the indices of the . ! ? tokens (from the page's one pass over its words,
+    `_Marks`); the list is built from the few boundaries by list repetition rather than a
     Python step per token."""
-    steps = [0] * tk.n
-    text, ws, space = tk.text, tk.ws, tk.space
-    for i in compress(range(tk.n), map(SENTENCE_END.__contains__, text)):
+    n = tk.n
+    starts: list[int] = []
+    toks, ws = tk.text, tk.ws
+    for i in ends:
         # but "t.ex" + "." is an abbreviation, not a sentence end
-        if not (i > 0 and "." in text[i - 1] and not ws[i - 1]) and i + 1 < tk.n:
-            steps[i + 1] += 1  # the sentence changes after the end mark
-    for i in compress(range(tk.n), space):
-        if text[i].count("\n") >= 2:
-            steps[i] += 1  # a blank line starts a new sentence itself
-    return list(accumulate(steps))
+        if not (i > 0 and "." in toks[i - 1] and not ws[i - 1]) and i + 1 < n:
+            starts.append(i + 1)  # the sentence changes after the end mark
+    if _BLANK_LINE.search(text):  # only then can a whitespace token hold a blank line
+        for i in compress(range(n), tk.space):
+            if toks[i].count("\n") >= 2:
+                starts.append(i)  # a blank line starts a new sentence itself
+        starts.sort()
+    seg: list[int] = []
+    prev, sid = 0, 0
+    for b in starts:  # a boundary may repeat ("?" before a blank line): ids still count it
+        seg += [sid] * (b - prev)
+        prev, sid = b, sid + 1
+    seg += [sid] * (n - prev)
+    return seg
 
 
 def _sentence_initial(tk: _Toks, i: int) -> bool:
@@ -452,51 +464,68 @@ def _written_form(written: tuple[str, ...]) -> tuple[tuple[str, ...], bool, dict
     return key, all(f == "caps" for _, f in forms), {e.kind: e for e, _ in forms}
 
 
+# (takes the next word, kind, code, suffix, caps, genitive, long_form, risky, status, reason)
+_SpanItem = tuple[bool, str, str, "str | None", bool, bool, bool, bool, str, str]
+
+
+@lru_cache(maxsize=65536)
+def _span_item(written: tuple[str, ...], suffix: str | None) -> _SpanItem | None:
+    """What `_scan` makes of a matched name as written and the word after it: the `_Item`
+    fields after start/end plus whether the item takes in that next word. None when no variant
+    is written that way. Cached: the same names and suffixes come back on every page."""
+    found = _written_form(written)
+    if found is None:
+        return None  # lowercase word ("mark", "vara") or wrong diacritics
+    gaz = _gazetteer()
+    key, caps, kinds = found
+    if suffix in COUNTY_SUFFIX and key in gaz.county_stems:
+        return (True, "county", gaz.county_stems[key], suffix, caps, False, False, False, "ok", "")
+    if "county" in kinds:
+        own_suffix = key[-1] if key[-1] in COUNTY_SUFFIX else None  # "Gotlands län"
+        return (False, "county", kinds["county"].code, own_suffix, caps, False, False, False, "ok", "")
+    muni = kinds.get("municipality_long") or kinds.get("municipality") or kinds.get("municipality_genitive")
+    if muni is None:
+        if "region" in kinds:
+            return (False, "region", kinds["region"].code, None, False, False, False, False, "region", "")
+        return None
+    risky = muni.code in gaz.risky
+    if muni.kind == "municipality_long":
+        return (False, "muni", muni.code, None, caps, False, True, risky, "ok", "")
+    if suffix in MUNI_SUFFIX:
+        return (True, "muni", muni.code, suffix, caps, False, False, risky, "ok", "")
+    if muni.kind == "municipality_genitive":
+        # bare genitive; may be rescued by "Xs och Ys kommuner"
+        return (False, "muni", muni.code, None, caps, True, False, risky, "drop", "")
+    if caps:
+        return (False, "muni", muni.code, None, caps, False, False, risky, "pending", "all-caps name without kommun/stad")
+    if risky:
+        return (False, "muni", muni.code, None, caps, False, False, risky, "pending",
+                "name is also a common word or a person's name")
+    return (False, "muni", muni.code, None, caps, False, False, risky, "ok", "")
+
+
 def _scan(doc: Doc, tk: _Toks, gaz: _Gazetteer) -> list[_Item]:
     """Matcher hits -> candidate items with their suffix word and acceptance status."""
     spans = _filter_spans((s, e) for _, s, e in gaz.matcher(doc))
     items: list[_Item] = []
     for start, end in spans:
-        found = _written_form(tuple(tk.text[start:end]))
-        if found is None:
-            continue  # lowercase word ("mark", "vara") or wrong diacritics
-        key, caps, kinds = found
         n = _next_word(tk, end)
-        suffix = tk.lower[n] if n is not None else None
-        end_with_suffix = (n + 1) if n is not None else end
-        if suffix in COUNTY_SUFFIX and key in gaz.county_stems:
-            items.append(_Item(start, end_with_suffix, "county", gaz.county_stems[key], suffix, caps))
+        made = _span_item(tuple(tk.text[start:end]), tk.lower[n] if n is not None else None)
+        if made is None:
             continue
-        if "county" in kinds:
-            last_word = tk.lower[end - 1]
-            own_suffix = last_word if last_word in COUNTY_SUFFIX else None  # "Gotlands län"
-            items.append(_Item(start, end, "county", kinds["county"].code, own_suffix, caps))
-            continue
-        muni = kinds.get("municipality_long") or kinds.get("municipality") or kinds.get("municipality_genitive")
-        if muni is None:
-            if "region" in kinds:
-                items.append(_Item(start, end, "region", kinds["region"].code, status="region"))
-            continue
-        item = _Item(start, end, "muni", muni.code, caps=caps, risky=muni.code in gaz.risky)
-        if muni.kind == "municipality_long":
-            item.long_form = True
-        elif suffix in MUNI_SUFFIX:
-            item.suffix = suffix
-            item.end = end_with_suffix
-        elif muni.kind == "municipality_genitive":
-            item.genitive = True
-            item.status = "drop"  # bare genitive; may be rescued by "Xs och Ys kommuner"
-        elif caps:
-            item.status, item.reason = "pending", "all-caps name without kommun/stad"
-        elif item.risky:
-            item.status, item.reason = "pending", "name is also a common word or a person's name"
-        items.append(item)
+        with_suffix, kind, code, suffix, caps, genitive, long_form, risky, status, reason = made
+        items.append(_Item(start, n + 1 if with_suffix and n is not None else end, kind, code, suffix, caps,
+                           genitive, long_form, risky, status, reason))
     _resolve_ellipsis(tk, items, gaz)
     return items
 
 
 def _only_separators(tk: _Toks, a: int, b: int) -> bool:
-    return all(tk.space[i] or tk.lower[i] in SEPARATORS for i in range(a, b))
+    space, lower = tk.space, tk.lower
+    for i in range(a, b):  # a plain loop: the first token usually decides
+        if not (space[i] or lower[i] in SEPARATORS):
+            return False
+    return True
 
 
 def _resolve_ellipsis(tk: _Toks, items: list[_Item], gaz: _Gazetteer) -> None:
@@ -653,12 +682,17 @@ def _project_heads(tk: _Toks, items: list[_Item]) -> set[tuple[str, str]]:
 
 
 _SUBJECT_CUES = NOT_PROJECT_WORK | PROJECT_SUBJECTS | {"project"}
+_MARKED_WORDS = SENTENCE_END | _SUBJECT_CUES | _LIST_ANCHORS  # the tokens `_analyse_text` indexes
 
 
-def _subject_cue_positions(tk: _Toks, heads: set[tuple[str, str]]) -> list[int]:
-    """Indices of the tokens that can decide rule 3 (see `_project_cue`), in order."""
-    words = _SUBJECT_CUES | {t.lower() for t, _ in heads}
-    return list(compress(range(tk.n), map(words.__contains__, tk.lower)))
+def _subject_cue_positions(tk: _Toks, marked: list[int], heads: set[tuple[str, str]]) -> list[int]:
+    """Indices of the tokens that can decide rule 3 (see `_project_cue`), in order: the
+    static cue words among the page's `marked` tokens, plus every use of a project head word."""
+    cues = [i for i in marked if tk.lower[i] in _SUBJECT_CUES]
+    if heads:
+        words = {t.lower() for t, _ in heads} - _SUBJECT_CUES
+        cues = sorted(cues + list(compress(range(tk.n), map(words.__contains__, tk.lower))))
+    return cues
 
 
 def _project_cue(tk: _Toks, it: _Item, seg: list[int], heads: set[tuple[str, str]], cues: list[int]) -> bool:
@@ -713,23 +747,25 @@ def _analyse_text(text: str) -> tuple[list[PlaceMention], list[CountyMention], l
     doc = _tokenizer()(text)
     tk = _Toks(doc)
     items = _scan(doc, tk, gaz)
-    seg = _segments(tk)
+    # one pass over the words finds every token a rule jumps to: sentence ends, list anchors, cues
+    marked = list(compress(range(tk.n), map(_MARKED_WORDS.__contains__, tk.lower)))
+    seg = _segments(tk, text, [i for i in marked if tk.lower[i] in SENTENCE_END])
     chains = _chains(tk, items)
     _accept_pending(tk, items, chains)
     _region_passages(tk, items, seg, gaz)
     heads = _project_heads(tk, items)
-    cues = _subject_cue_positions(tk, heads)
+    cues = _subject_cue_positions(tk, marked, heads)
     chain_of = {idx: n for n, chain in enumerate(chains) for idx in chain}
     # Rule 1 needs a cue word among the 8 words before a list: where none is near, skip it.
-    anchors = list(compress(range(tk.n), map(_LIST_ANCHORS.__contains__, tk.lower)))
-    words_before = list(accumulate(map(operator.not_, tk.space), initial=0))  # non-space tokens before i
+    anchors = [i for i in marked if tk.lower[i] in _LIST_ANCHORS]
 
     def _may_list_cue(first: int) -> bool:
         k = bisect_right(anchors, first - 1) - 1
         if k < 0:
             return False
         p = anchors[k]
-        return seg[p] == seg[first] and words_before[first] - words_before[p] <= _LIST_WINDOW
+        # the anchor's sentence, and at most _LIST_WINDOW words (non-space tokens) from it
+        return seg[p] == seg[first] and (first - p) - sum(tk.space[p:first]) <= _LIST_WINDOW
 
     chain_named: dict[int, bool] = {}
     project_cues: dict[int, bool] = {}
@@ -759,7 +795,7 @@ def _analyse_text(text: str) -> tuple[list[PlaceMention], list[CountyMention], l
     doubtful: list[Doubtful] = []
     # Only the first mention per (kind, code, role) survives deduplication (`_find_places`),
     # so later repeats ("i Gävle" ten times, a region menu) skip the role rules and evidence.
-    seen: set[tuple[str, str, str]] = set()
+    roles_seen: dict[tuple[str, str], set[str]] = {}  # (kind, code) -> roles already given
     for idx, it in enumerate(items):
         if it.kind == "region" or it.status == "drop":
             continue
@@ -770,15 +806,19 @@ def _analyse_text(text: str) -> tuple[list[PlaceMention], list[CountyMention], l
                 reason += " (sentence-initial)"
             doubtful.append(Doubtful(name, reason, _evidence(text, tk, it.start, it.end)))
             continue
-        if (it.kind, it.code, ROLE_NAMED) in seen and (it.kind, it.code, ROLE_MENTIONED) in seen:
+        key = (it.kind, it.code)
+        roles = roles_seen.get(key)
+        if roles is not None and len(roles) == 2:  # named and mentioned both given
             continue
         named = in_named_chain(idx) or project_cue(idx)
         if it.kind == "muni":
             named = named or _partner_cue(tk, it, seg)
         role = ROLE_NAMED if named else ROLE_MENTIONED
-        if (it.kind, it.code, role) in seen:
+        if roles is None:
+            roles = roles_seen[key] = set()
+        elif role in roles:
             continue
-        seen.add((it.kind, it.code, role))
+        roles.add(role)
         if it.kind == "muni":
             m = municipality_by_code(it.code)
             if m is not None:
