@@ -17,6 +17,8 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
+from pipeline.prefilter import folded_needles, may_match_folded
+
 # Number, optionally with space/dot thousand groups and a decimal comma.
 _NUM = r"(?P<num>\d{1,3}(?:(?P<sep>[ .])\d{3})(?:(?P=sep)\d{3})*|\d+)(?:,(?P<dec>\d+|-))?"
 
@@ -53,6 +55,11 @@ _CURRENCY_UNITS = {u for u in _UNIT_SCALE if u not in {"miljarder", "miljard", "
 _UNIT_RE = "|".join(re.escape(u) for u in sorted(_UNIT_SCALE, key=len, reverse=True))
 
 _FOREIGN = re.compile(r"€|\beur(?:o|os)?\b|\busd\b|\$|\bnok\b|\bdkk\b", re.IGNORECASE)
+_FOREIGN_NEEDLES = folded_needles(_FOREIGN)
+_DIGIT = re.compile(r"\d")
+_PROCENT = re.compile(r"\bprocent\b", re.IGNORECASE)
+_DIGIT_DASH_DIGIT = re.compile(r"\d-\d")
+_YEAR = re.compile(r"(19|20)\d\d")
 _APPROX = re.compile(
     r"\b(?:cirka|ca|c:a|drygt|knappt|nästan|omkring|runt|ungefär|uppemot|upp till|över|"
     r"närmare|minst|högst|max|maximalt|mer än|mindre än|approximately|about|around|over)\s*\.?\s*$",
@@ -128,6 +135,8 @@ def _word_value(word: str) -> int | None:
 def _to_kronor(num: str, sep: str | None, dec: str | None, unit: str | None) -> int | None:
     digits = num.replace(" ", "").replace(".", "") if sep else num
     scale = _UNIT_SCALE.get((unit or "").lower(), 1)
+    if (not dec or dec == "-") and len(digits) <= 18:
+        return int(digits) * scale  # whole kronor: the Decimal result, without Decimal
     try:
         value = Decimal(digits)
         if dec and dec != "-":
@@ -145,11 +154,12 @@ def parse_amount_detailed(text: str) -> tuple[int | None, str | None]:
     s = " ".join(text.split())
     if not s:
         return None, "empty value"
-    if _FOREIGN.search(s):
+    if may_match_folded(_FOREIGN_NEEDLES, s) and _FOREIGN.search(s):
         return None, "amount not in kronor"
-    m = _WORD_AMOUNT.search(s)
+    # number words count only without digits: no word search on "2 761 412 kr"
+    m = _WORD_AMOUNT.search(s) if _DIGIT.search(s) is None else None
     wv = _word_value(m.group("word")) if m else None
-    if m and wv is not None and not re.search(r"\d", s):
+    if m and wv is not None:
         before = s[: m.start()]
         if _APPROX.search(before):
             return None, "approximate amount"
@@ -158,9 +168,9 @@ def parse_amount_detailed(text: str) -> tuple[int | None, str | None]:
         if _WORD_BEFORE.search(before):
             return None, "unreadable number words"
         return wv * _UNIT_SCALE[m.group("unit").lower()], None
-    if "%" in s or re.search(r"\bprocent\b", s, re.IGNORECASE):
+    if "%" in s or _PROCENT.search(s):
         return None, "percentage, not an amount"
-    if re.search(r"\d-\d", s):
+    if _DIGIT_DASH_DIGIT.search(s):
         return None, "looks like an organisation number or a range"
     found = [mm for mm in _AMOUNT_IN_VALUE.finditer(s)]
     if not found:
@@ -169,18 +179,20 @@ def parse_amount_detailed(text: str) -> tuple[int | None, str | None]:
     if len(values) > 1:
         return None, "several different amounts"
     mm = found[0]
-    if _APPROX.search(s[: mm.start()]):
-        return None, "approximate amount"
-    if _RANGE_BEFORE.search(s[: mm.start()]):
-        return None, "range of amounts"
-    if _NEGATIVE_BEFORE.search(s[: mm.start()]):
-        return None, "not a positive amount"
+    before = s[: mm.start()]
+    if before:  # (none of the three patterns matches an empty string)
+        if _APPROX.search(before):
+            return None, "approximate amount"
+        if _RANGE_BEFORE.search(before):
+            return None, "range of amounts"
+        if _NEGATIVE_BEFORE.search(before):
+            return None, "not a positive amount"
     value = values.pop()
     if value is None:
         return None, "unreadable amount"
     if value <= 0:
         return None, "not a positive amount"
-    if mm.group("unit") is None and not mm.group("sep") and re.fullmatch(r"(19|20)\d\d", mm.group("num")):
+    if mm.group("unit") is None and not mm.group("sep") and _YEAR.fullmatch(mm.group("num")):
         return None, "a year, not an amount"
     return value, None
 

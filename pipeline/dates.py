@@ -54,6 +54,11 @@ DAY_RANGE = re.compile(
     + r")\.?(?:\s+|,\s*)(?P<y>\d{4})(?!\d)",
     re.IGNORECASE,
 )
+_FOUR_DIGITS = re.compile(r"\d{4}")
+_WORDS = re.compile(r"[^\W\d_]+")
+_LETTER = re.compile(r"[A-Za-zåäöÅÄÖ]")
+_ISO_MONTH_ONLY = re.compile(r"\D*(?<!\d)\d{4}-(0[1-9]|1[0-2])(?![\d-])\D*")
+_YEAR_ONLY = re.compile(r"\D*(19|20)\d\d\D*")
 _NUM_TOKEN = re.compile(r"(?<!\d)\d{1,4}(?!\d)")
 MONTH_ONLY = re.compile(r"(?<![\w\d])(?P<month>" + _MONTH_RE + r")\s+(?P<year>\d{4})(?!\d)", re.IGNORECASE)
 
@@ -91,7 +96,7 @@ def _date_parser():  # type: ignore[no-untyped-def]
 
 def _dateparser_full(text: str) -> date | None:
     """dateparser with day, month and year all required (no parts taken from today)."""
-    if len(text) > 60 or not re.search(r"\d{4}", text):
+    if len(text) > 60 or not _FOUR_DIGITS.search(text):
         return None
     dp = _date_parser()
     try:
@@ -121,7 +126,7 @@ def _parts_written(text: str, d: date) -> bool:
     small = [n for n in numbers if n != d.year]
     if d.day not in small:
         return False
-    words = re.findall(r"[^\W\d_]+", text.lower())
+    words = _WORDS.findall(text.lower())
     if any(MONTHS.get(w) == d.month for w in words):
         return True
     small.remove(d.day)
@@ -139,7 +144,7 @@ def parse_date(text: str) -> date | None:
     m = WORD_DATE.search(s)
     if m:
         return _mk(int(m.group("year")), MONTHS[m.group("month").lower()], int(m.group("day")))
-    if re.search(r"[A-Za-zåäöÅÄÖ]", s):
+    if _LETTER.search(s):
         return _dateparser_full(s)
     return None
 
@@ -153,11 +158,11 @@ def date_problem(text: str) -> str | None:
     w = WORD_DATE.search(s)
     if w and _mk(int(w.group("year")), MONTHS[w.group("month").lower()], int(w.group("day"))) is None:
         return f"invalid date {w.group(0)!r}"
-    if re.fullmatch(r"\D*(?<!\d)\d{4}-(0[1-9]|1[0-2])(?![\d-])\D*", s):
+    if _ISO_MONTH_ONLY.fullmatch(s):
         return "month-only date"
     if MONTH_ONLY.search(s) and not WORD_DATE.search(s):
         return "month-only date"
-    if re.fullmatch(r"\D*(19|20)\d\d\D*", s):
+    if _YEAR_ONLY.fullmatch(s):
         return "year-only date"
     return None
 

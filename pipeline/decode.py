@@ -66,6 +66,9 @@ _BOMS: tuple[tuple[bytes, str], ...] = (
     (codecs.BOM_UTF16_BE, "utf-16-be"),
 )
 
+_BOM_FIRST = frozenset(bom[:1] for bom, _ in _BOMS)
+_MAGIC_FIRST = frozenset(magic[:1] for magic, _ in _MAGIC)
+
 # Charsets that browsers (WHATWG) read as windows-1252: pages declaring them mostly are.
 # codecs.lookup() names of the charsets browsers decode as windows-1252 (WHATWG encoding standard)
 _CP1252_ALIASES = {"latin_1", "iso8859_1", "iso8859-1", "ascii", "cp1252", "iso8859_15", "iso8859-15"}
@@ -86,6 +89,24 @@ _TRANSLATE: dict[int, str | None] = {
     **{ord(c): None for c in _CONTROLS},
 }
 _TRANSLATE_RE = re.compile("[" + re.escape("".join(map(chr, _TRANSLATE))) + "]")  # any character to map
+
+
+def _utf8_probes() -> tuple[bytes, tuple[tuple[bytes, re.Pattern[bytes]], ...]]:
+    """The characters to map as UTF-8: single bytes to delete, and per lead byte a pattern of
+    the complete sequences (a lead byte never occurs inside another character's sequence)."""
+    single = bytes(c for c in _TRANSLATE if c < 0x80)
+    by_lead: dict[bytes, list[bytes]] = {}
+    for c in sorted(_TRANSLATE):
+        if c >= 0x80:
+            enc = chr(c).encode("utf-8")
+            by_lead.setdefault(enc[:1], []).append(enc)
+    pats = tuple(
+        (lead, re.compile(b"|".join(re.escape(e) for e in encs))) for lead, encs in sorted(by_lead.items())
+    )
+    return single, pats
+
+
+_TRANSLATE_SINGLE, _TRANSLATE_LEADS = _utf8_probes()
 _CONTROL_RE = re.compile("[\x00-\x08\x0e-\x1f\x7f\x80-\x9f]")  # what `_control_share` counts (its tests compare)
 _MAX_CONTROL_SHARE = 0.05
 
@@ -118,16 +139,18 @@ def decode(doc: RawDocument) -> Page:
         raise DecodeError("empty file")
     issues: list[Issue] = []
 
-    text = _bytes_to_str(data, doc, issues)
-    if _control_share(text) > _MAX_CONTROL_SHARE:
+    text, utf8 = _bytes_to_str(data, doc, issues)
+    if _control_share(text, utf8) > _MAX_CONTROL_SHARE:
         raise DecodeError("binary content (control characters)")
 
-    text = _repair_mojibake(text, doc, issues)
+    repaired = _repair_mojibake(text, doc, issues)
     if doc.media_type == "html":
         from pipeline.html_text import html_to_text
 
-        text = html_to_text(text)
-    text = normalise_text(text)
+        text, utf8 = html_to_text(repaired), None
+    elif repaired is not text:
+        text, utf8 = repaired, None
+    text = _normalise_text(text, utf8)
     if not text.strip():
         if doc.media_type == "html":
             raise DecodeError("no text (HTML without visible text)")
@@ -148,34 +171,61 @@ def normalise_text(text: str) -> str:
 
     Line structure is kept: the extractors rely on "Label:" / "value" lines.
     """
+    return _normalise_text(text, None)
+
+
+def _normalise_text(text: str, utf8: bytes | None) -> str:
+    """`normalise_text`, given the text's UTF-8 bytes when the caller has them (or None)."""
     if not unicodedata.is_normalized("NFC", text):
-        text = unicodedata.normalize("NFC", text)
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
+        text, utf8 = unicodedata.normalize("NFC", text), None
+    if "\r" in text:
+        text, utf8 = text.replace("\r\n", "\n").replace("\r", "\n"), None
     # one str.replace per character present: str.translate with a dict looks every character
     # of the page up in the dict (0.3 ms on a 20 KB page with one &nbsp;)
-    for char in set(_TRANSLATE_RE.findall(text)):
-        text = text.replace(char, _TRANSLATE[ord(char)] or "")
-    # split/rstrip rather than a regex: `[ \t]+$` backtracks quadratically on long space runs
-    return "\n".join(line.rstrip(" \t") for line in text.split("\n"))
+    if _has_translate_chars(text, utf8):
+        for char in set(_TRANSLATE_RE.findall(text)):
+            text = text.replace(char, _TRANSLATE[ord(char)] or "")
+    # split/rstrip rather than a regex: `[ \t]+$` backtracks quadratically on long space runs;
+    # only when some line ends in a space or tab at all
+    if " \n" in text or ("\t" in text and "\t\n" in text) or text.endswith((" ", "\t")):
+        return "\n".join(line.rstrip(" \t") for line in text.split("\n"))
+    return text
+
+
+def _has_translate_chars(text: str, utf8: bytes | None = None) -> bool:
+    """`_TRANSLATE_RE.search(text) is not None`, tested on the UTF-8 bytes (`utf8`, when given,
+    must be `text.encode("utf-8", "surrogatepass")`): one C-level delete for the ASCII controls
+    and a byte search per lead byte, instead of a character-class test at every position of
+    the page (the common answer is no)."""
+    data = text.encode("utf-8", "surrogatepass") if utf8 is None else utf8
+    if len(data.translate(None, _TRANSLATE_SINGLE)) != len(data):
+        return True
+    for lead, pat in _TRANSLATE_LEADS:
+        if lead in data and pat.search(data) is not None:
+            return True
+    return False
 
 
 # --------------------------------------------------------------------------- bytes → str
 
 
-def _bytes_to_str(data: bytes, doc: RawDocument, issues: list[Issue]) -> str:
-    for bom, encoding in _BOMS:
+def _bytes_to_str(data: bytes, doc: RawDocument, issues: list[Issue]) -> tuple[str, bytes | None]:
+    """The text, and its UTF-8 bytes when it was read as UTF-8 (the input itself: a strict
+    UTF-8 decode round-trips), so that the byte-level scans need not encode the page again."""
+    first = data[:1]  # most pages start with a byte no BOM or file signature starts with
+    for bom, encoding in _BOMS if first in _BOM_FIRST else ():
         if data.startswith(bom):
             body = data[len(bom) :]
             try:
-                return body.decode(encoding)
+                return body.decode(encoding), None
             except UnicodeDecodeError:
                 text = body.decode(encoding, errors="replace")
                 if text.count("\ufffd") > max(3, len(text) // 100):
                     raise DecodeError(f"undecodable bytes (invalid {encoding.upper()} after its byte order mark)") from None
                 _info(issues, doc, "invalid_bytes_replaced", f"some bytes were not valid {encoding.upper()} and were replaced by U+FFFD")
-                return text
+                return text, None
 
-    for magic, kind in _MAGIC:
+    for magic, kind in _MAGIC if first in _MAGIC_FIRST else ():
         if data.startswith(magic):
             raise DecodeError(f"binary content ({kind})")
     if data[8:12] == b"WEBP" and data.startswith(b"RIFF"):
@@ -185,16 +235,16 @@ def _bytes_to_str(data: bytes, doc: RawDocument, issues: list[Issue]) -> str:
         utf16 = _utf16_without_bom(data)
         if utf16 is None:
             raise DecodeError("binary content (NUL bytes)")
-        return utf16
+        return utf16, None
 
     declared = _declared_encoding(doc, data)
     if declared is not None:
         declared_text = _decode_declared(data, declared, doc, issues)
         if declared_text is not None:
-            return declared_text
+            return declared_text, (data if declared == "utf-8" else None)
 
     try:
-        return data.decode("utf-8")
+        return data.decode("utf-8"), data
     except UnicodeDecodeError as exc:
         first_error = exc
     # A dump cut mid-character: drop the incomplete sequence at the very end.
@@ -202,12 +252,12 @@ def _bytes_to_str(data: bytes, doc: RawDocument, issues: list[Issue]) -> str:
     if first_error.start >= len(data) - 3 and first_error.reason == "unexpected end of data":
         head = data[: first_error.start]
         if not head.isascii():
-            return head.decode("utf-8")
+            return head.decode("utf-8"), head
     mostly_utf8 = _decode_mostly_utf8(data)
     if mostly_utf8 is not None:
         _info(issues, doc, "mixed_encoding", "page is UTF-8 with some Windows-1252 bytes; those were read as Windows-1252")
-        return mostly_utf8
-    return _guess(data)
+        return mostly_utf8, None
+    return _guess(data), None
 
 
 def _info(issues: list[Issue], doc: RawDocument, code: str, message: str, evidence: str | None = None) -> None:
@@ -333,16 +383,17 @@ _C0_BYTES = bytes([*range(0x00, 0x09), *range(0x0E, 0x20), 0x7F])
 _C1_UTF8_RE = re.compile(b"\xc2[\x80-\x9f]")  # U+0080-U+009F in UTF-8 (a literal first byte: fast)
 
 
-def _control_share(text: str) -> float:
+def _control_share(text: str, utf8: bytes | None = None) -> float:
     """Share of control characters (not tab/newline/CR/VT/FF) in the first 100,000 characters.
 
     Counted on the UTF-8 bytes: C0 controls are single bytes that never occur inside a multi-byte
     sequence (one C-level `translate`), C1 controls are `\xc2` + one byte. Same count as
-    `_CONTROL_RE.findall`, about ten times faster on a 60 KB page."""
+    `_CONTROL_RE.findall`, about ten times faster on a 60 KB page. `utf8`, when given, must be
+    `text.encode("utf-8", "surrogatepass")`."""
     sample = text[:100_000]
     if not sample:
         return 0.0
-    data = sample.encode("utf-8", "surrogatepass")
+    data = utf8 if utf8 is not None and len(sample) == len(text) else sample.encode("utf-8", "surrogatepass")
     n = len(data) - len(data.translate(None, _C0_BYTES)) + len(_C1_UTF8_RE.findall(data))
     return n / len(sample)
 

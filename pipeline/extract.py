@@ -16,6 +16,7 @@ from functools import lru_cache
 from pipeline.classify import Classification
 from pipeline.labels import DATA_DIR
 from pipeline.models import Issue
+from pipeline.prefilter import Finder, finder
 from pipeline.segment import Segmented, is_boilerplate
 
 PHONE = re.compile(r"(?<![\d-])(?:\+46[ -]?|0)\d{1,3}[ ]?[-–][ ]?\d[\d ]{3,9}\d(?![\d])|(?<!\d)0\d{2,3}[-–]\d{5,8}(?!\d)")
@@ -23,6 +24,8 @@ EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 HEADING_ID = re.compile(r"^(?P<id>\d{4}/\d{5}|\d{2}-\d{3}-[A-Z]\d{2})\s+[-–]\s+(?P<title>.+)$")
 PERSON_NAME = re.compile(r"^[A-ZÅÄÖÉ][a-zåäöéü]+(?:[ -][A-ZÅÄÖÉ][a-zåäöéü]+){1,3}$")
 CONTACT_HEADINGS = {"projektledare", "kontaktperson", "kontakt", "kontaktpersoner"}
+# lower() never shortens a string, so a longer line cannot be a heading (and is not lowered)
+_CONTACT_HEADING_MAX = max(map(len, CONTACT_HEADINGS))
 BANK_TEMPLATES = {"bank_glued", "bank_colon", "bank_esfplus", "bank_plain"}
 
 
@@ -44,6 +47,12 @@ def prose_patterns() -> list[tuple[str, frozenset[str], re.Pattern[str]]]:
             (row["field"], frozenset(row["templates"].split()), re.compile(row["pattern"], re.MULTILINE))
             for row in csv.DictReader(fh)
         ]
+
+
+@lru_cache(maxsize=1)
+def prose_finders() -> list[Finder]:
+    """Per prose pattern (same order), the pattern with the literal shortcuts of prefilter.py."""
+    return [finder(pat) for _, _, pat in prose_patterns()]
 
 
 def _first_content_line(lines: list[str], start: int = 0, stop: int | None = None, max_len: int = 150) -> str | None:
@@ -71,7 +80,8 @@ def _contact_block(seg: Segmented) -> tuple[str | None, str | None, str | None]:
     """'Projektledare' / 'Kontaktperson' heading, then a name line, then phone/e-mail lines."""
     lines = seg.lines
     for i, ln in enumerate(lines):
-        if ln.strip().rstrip(":").lower() not in CONTACT_HEADINGS:
+        head = ln.strip().rstrip(":")
+        if len(head) > _CONTACT_HEADING_MAX or head.lower() not in CONTACT_HEADINGS:
             continue
         nxt = [x.strip() for x in lines[i + 1: i + 6] if x.strip()]
         if not nxt or not PERSON_NAME.match(nxt[0]):
@@ -91,24 +101,28 @@ def _contact_block(seg: Segmented) -> tuple[str | None, str | None, str | None]:
 def extract_fields(text: str, seg: Segmented, cls: Classification) -> RawProject:
     """All raw values of a project page, as written."""
     raw = RawProject(list_items=dict(seg.lists))
+    values, evidence, extra = raw.values, raw.evidence, raw.extra
     # 1. label/value pairs
     for p in seg.pairs:
-        if p.field.startswith("other:") or p.field not in _KNOWN_FIELDS:
-            raw.extra.append((p.field, p.label, p.value))
+        fld, value = p.field, p.value
+        if fld not in _KNOWN_FIELDS or fld.startswith("other:"):
+            extra.append((fld, p.label, value))
             continue
-        if not p.value:
+        if not value:
             continue
-        if p.field in raw.values and raw.values[p.field] != p.value:
-            if p.field == "diarienummer":
+        old = values.get(fld)
+        if old is None:  # (values and evidence are only set together here)
+            values[fld] = value
+            evidence[fld] = f"{p.label}: {value}"
+        elif old != value:
+            if fld == "diarienummer":
                 raw.issues.append(Issue("", None, "diarienummer", "warning", "conflicting_values",
-                                        f"two different ids on the page: {raw.values[p.field]!r} and {p.value!r}",
-                                        f"{p.label}: {p.value}"))
-                raw.values[p.field] = ""  # ambiguous: normalise drops it
+                                        f"two different ids on the page: {old!r} and {value!r}",
+                                        f"{p.label}: {value}"))
+                values[fld] = ""  # ambiguous: normalise drops it
             continue
-        raw.values.setdefault(p.field, p.value)
-        raw.evidence.setdefault(p.field, f"{p.label}: {p.value}")
-        if p.field not in _CORE_FIELDS:
-            raw.extra.append((p.field, p.label, p.value))
+        if fld not in _CORE_FIELDS:
+            extra.append((fld, p.label, value))
     # 2. title and the id written in the heading ("2020/00701 - Livslångt lärande")
     for ln in seg.lines[:12]:
         m = HEADING_ID.match(ln.strip())
@@ -125,10 +139,10 @@ def extract_fields(text: str, seg: Segmented, cls: Classification) -> RawProject
     # 3. prose patterns for sites without a full fact block
     if cls.template not in BANK_TEMPLATES:
         prose = "\n".join(ln for i, ln in seg.prose_lines())
-        for fld, templates, pat in prose_patterns():
+        for (fld, templates, _pat), find in zip(prose_patterns(), prose_finders()):
             if cls.template not in templates or fld in raw.values:
                 continue
-            m = pat.search(prose)
+            m = find.search(prose)
             if m:
                 raw.values[fld] = " ".join(m.group("v").split())
                 raw.evidence[fld] = " ".join(m.group(0).split())[:200]

@@ -28,6 +28,14 @@ UNIT_WORDS = re.compile(
     r"sektion\w*|\w*museum|institution\w*|\w*verksamhet(en)?|\w*centrum|\w*center)\b",
     re.IGNORECASE,
 )
+# Precompiled: re.fullmatch(str, ...) looks the pattern up in re's cache on every call.
+_INT = re.compile(r"\d{1,9}")
+_NON_DIGIT = re.compile(r"\D")
+_DIGIT_OR_AT = re.compile(r"\d|@")
+_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+_INTERVENTION = re.compile(r"\d{1,4}")
+_SPACE = re.compile(r"\s")
+_POSTCODE = re.compile(r"\d{5}")
 FUND_NAMES = [
     (re.compile(r"ESF\+|Social Fund Plus|socialfonden\+|ESF-plus", re.IGNORECASE), "ESF+"),
     (re.compile(r"\bAMIF\b|Asyl-, migrations- och integrationsfonden"), "AMIF"),
@@ -79,7 +87,7 @@ def _issue(field: str, code: str, message: str, evidence: str | None, severity: 
 
 def _int(text: str) -> int | None:
     s = text.replace(" ", "")
-    return int(s) if re.fullmatch(r"\d{1,9}", s) else None
+    return int(s) if _INT.fullmatch(s) else None
 
 
 def normalise_project(raw: RawProject, page_text: str = "") -> tuple[dict[str, Any], list[Issue]]:
@@ -97,17 +105,17 @@ def normalise_project(raw: RawProject, page_text: str = "") -> tuple[dict[str, A
     rec["title"] = v.get("title") or None
     owner, unit = clean_owner(v.get("owner", ""))
     rec["owner"], rec["owner_unit"] = owner, unit
-    org = re.sub(r"\D", "", v.get("owner_org_number", ""))
+    org = _NON_DIGIT.sub("", v.get("owner_org_number", ""))
     rec["owner_org_number"] = (org[:6] + "-" + org[6:]) if len(org) == 10 else None
     if v.get("owner_org_number") and rec["owner_org_number"] is None:
         issues.append(_issue("owner_org_number", "malformed_org_number", "not a 10-digit organisation number", ev.get("owner_org_number")))
     name = (v.get("contact_name") or "").strip()
-    if name and (re.search(r"\d|@", name) or len(name.split()) > 5):
+    if name and (_DIGIT_OR_AT.search(name) or len(name.split()) > 5):
         issues.append(_issue("contact_name", "not_a_name", f"contact is not a person's name: {name!r}", ev.get("contact_name")))
         name = ""
     rec["contact_name"] = name or None
     email = v.get("contact_email", "").strip()
-    if email and not re.fullmatch(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+", email):
+    if email and not _EMAIL.fullmatch(email):
         issues.append(_issue("contact_email", "malformed_email", f"not an e-mail address: {email!r}", ev.get("contact_email")))
         email = ""
     rec["contact_email"] = email or None
@@ -164,11 +172,11 @@ def normalise_project(raw: RawProject, page_text: str = "") -> tuple[dict[str, A
     if pp and rec["planned_participants"] is None:
         issues.append(_issue("planned_participants", "unreadable_number", "not a whole number", ev.get("planned_participants")))
     it = (v.get("intervention_type") or "").strip()
-    rec["intervention_type"] = it if re.fullmatch(r"\d{1,4}", it) else None
+    rec["intervention_type"] = it if _INTERVENTION.fullmatch(it) else None
     if it and rec["intervention_type"] is None:
         issues.append(_issue("intervention_type", "unreadable_code", "not an intervention code", ev.get("intervention_type")))
-    pc = re.sub(r"\s", "", v.get("beneficiary_postcode", ""))
-    rec["beneficiary_postcode"] = pc if re.fullmatch(r"\d{5}", pc) else None
+    pc = _SPACE.sub("", v.get("beneficiary_postcode", ""))
+    rec["beneficiary_postcode"] = pc if _POSTCODE.fullmatch(pc) else None
 
     rec["programme_period"] = None  # set by assign_programme_period, after validation
     rec["summary"] = None

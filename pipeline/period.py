@@ -9,11 +9,31 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from functools import lru_cache
 
 from pipeline.programmes import lookup_area, lookup_objective
 
 P0713, P1420, P2127 = "2007-2013", "2014-2020", "2021-2027"
 ALL = frozenset({P0713, P1420, P2127})
+_PERIOD_LABEL = re.compile(r"(2007|2014|2021)\s*[-–]\s*(2013|2020|2027)")
+_DNR_2127 = re.compile(r"\d{2}-\d{3}-[A-Z]\d{2}")
+_DNR_1420 = re.compile(r"20(1[4-9]|2[0-3])/\d{5}")
+_AREA_2127 = re.compile(r"[A-F]")
+_OBJECTIVE_1420 = re.compile(r"\d\.\d")
+_OBJECTIVE_2127 = re.compile(r"[A-F]\d[A-Z]?")
+
+@lru_cache(maxsize=4096)
+def _area_periods(text: str) -> frozenset[str]:
+    """Periods whose programme areas the reference table matches to `text` (cached: pages
+    repeat the same few area names)."""
+    return frozenset(a.period for a in lookup_area(text))
+
+
+@lru_cache(maxsize=4096)
+def _objective_periods(code: str) -> frozenset[str]:
+    """Periods that have the specific objective `code` in the reference table (cached)."""
+    return frozenset(o.period for o in lookup_objective(code))
+
 
 def _by_dates(start: date | None, end: date | None) -> frozenset[str]:
     s: set[str] = set(ALL)
@@ -48,32 +68,32 @@ def infer_period(
     """Returns (period, problem). problem explains a None when the evidence disagrees."""
     evidence: list[tuple[str, frozenset[str]]] = []
     if programme_period_label:
-        m = re.search(r"(2007|2014|2021)\s*[-–]\s*(2013|2020|2027)", programme_period_label)
+        m = _PERIOD_LABEL.search(programme_period_label)
         if m:
             evidence.append((f"programme period {m.group(0)}", frozenset({f"{m.group(1)}-{m.group(2)}"})))
     if diarienummer:
-        if re.fullmatch(r"\d{2}-\d{3}-[A-Z]\d{2}", diarienummer):
+        if _DNR_2127.fullmatch(diarienummer):
             evidence.append((f"diarienummer {diarienummer}", frozenset({P2127})))
-        elif re.fullmatch(r"20(1[4-9]|2[0-3])/\d{5}", diarienummer):
+        elif _DNR_1420.fullmatch(diarienummer):
             evidence.append((f"diarienummer {diarienummer}", frozenset({P1420})))
     if programme_area:
-        if re.fullmatch(r"[A-F]", programme_area):
+        if _AREA_2127.fullmatch(programme_area):
             evidence.append((f"programme area {programme_area}", frozenset({P2127})))
         elif programme_area == "3":
             evidence.append(("programme area 3", frozenset({P1420})))
         elif programme_area in {"1", "2"}:
             evidence.append((f"programme area {programme_area}", frozenset({P0713, P1420})))
     if programme_area_text and programme_area_text.strip() != programme_area:
-        found = lookup_area(programme_area_text)
+        found = _area_periods(programme_area_text)
         if found:  # the reference table knows which programmes use this code + name
-            evidence.append((f"programme area {programme_area_text!r}", frozenset(a.period for a in found)))
+            evidence.append((f"programme area {programme_area_text!r}", found))
     if specific_objective:
-        objs = lookup_objective(specific_objective)
+        objs = _objective_periods(specific_objective)
         if objs:
-            evidence.append((f"specific objective {specific_objective}", frozenset(o.period for o in objs)))
-        elif re.fullmatch(r"\d\.\d", specific_objective):
+            evidence.append((f"specific objective {specific_objective}", objs))
+        elif _OBJECTIVE_1420.fullmatch(specific_objective):
             evidence.append((f"specific objective {specific_objective}", frozenset({P1420})))
-        elif re.fullmatch(r"[A-F]\d[A-Z]?", specific_objective):
+        elif _OBJECTIVE_2127.fullmatch(specific_objective):
             evidence.append((f"specific objective {specific_objective}", frozenset({P2127})))
     if fund == "ESF+":
         evidence.append(("fund ESF+", frozenset({P2127})))

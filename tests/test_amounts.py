@@ -7,9 +7,24 @@ these parsers: decoding normalises it to a plain space first.
 
 from __future__ import annotations
 
-import pytest
+import sys
+from decimal import Decimal
 
-from pipeline.amounts import AmountMatch, find_amounts, parse_amount, parse_amount_detailed
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from pipeline.amounts import (
+    _APPROX,
+    _NEGATIVE_BEFORE,
+    _RANGE_BEFORE,
+    _UNIT_SCALE,
+    AmountMatch,
+    _to_kronor,
+    find_amounts,
+    parse_amount,
+    parse_amount_detailed,
+)
 
 P = pytest.param
 
@@ -143,3 +158,30 @@ def test_find_amounts(text: str, expected: list[tuple[str, int | None, str | Non
 def test_find_amounts_in_text_order() -> None:
     found = find_amounts("Först fem miljoner kronor, sedan 2 000 000 kr och sist 3 mkr.")
     assert [a.value for a in found] == [5000000, 2000000, 3000000]
+
+
+
+# --- fast paths equal what they replace ----------------------------------------------------
+
+_DIGITS = st.text(alphabet=st.sampled_from("0123456789٣३൭"), min_size=1, max_size=25)
+
+
+@settings(max_examples=400, deadline=None)
+@given(_DIGITS, st.sampled_from([None, "-", "5", "50", "123"]), st.sampled_from([None, *_UNIT_SCALE, "MSEK", "Kr"]))
+def test_to_kronor_whole_numbers_skip_decimal(num: str, dec: str | None, unit: str | None) -> None:
+    """Whole kronor are read with int(); the result is the Decimal computation's."""
+    value = Decimal(num) + (Decimal("0." + dec) if dec and dec != "-" else 0)
+    scale = _UNIT_SCALE.get((unit or "").lower(), 1)
+    expected = None if scale == 1 and dec and dec != "-" and len(dec) != 2 else int((value * scale).to_integral_value())
+    assert _to_kronor(num, None, dec, unit) == expected
+
+
+def test_int_reads_every_digit_like_decimal() -> None:
+    for c in map(chr, range(sys.maxunicode + 1)):
+        if c.isdecimal():
+            assert int(c + "0" + c) == int(Decimal(c + "0" + c)), repr(c)
+
+
+def test_text_before_an_amount_matters_only_when_there_is_some() -> None:
+    """parse_amount_detailed skips these three searches when the amount starts the value."""
+    assert not any(p.search("") for p in (_APPROX, _RANGE_BEFORE, _NEGATIVE_BEFORE))

@@ -15,8 +15,12 @@ from hypothesis import strategies as st
 from pipeline.decode import (
     _CONTROL_RE,
     _MOJIBAKE_HINT_RE,
+    _TRANSLATE,
+    _TRANSLATE_RE,
     DecodeError,
+    _bytes_to_str,
     _control_share,
+    _has_translate_chars,
     _mojibake_hint,
     decode,
     normalise_text,
@@ -284,3 +288,31 @@ def test_normalise_text_replaces_like_translate(text: str) -> None:
 
     t = unicodedata.normalize("NFC", text).replace("\r\n", "\n").replace("\r", "\n").translate(_TRANSLATE)
     assert normalise_text(text) == "\n".join(line.rstrip(" \t") for line in t.split("\n"))
+
+
+# every character normalise_text maps, its UTF-8 neighbours (same lead byte) and some plain text
+_NEAR_TRANSLATE = st.sampled_from(sorted({chr(c + d) for c in _TRANSLATE for d in (-1, 0, 1) if 0 <= c + d < 0x110000}))
+_TRANSLATE_TEXT = st.text(alphabet=st.one_of(_NEAR_TRANSLATE, st.sampled_from("åäö–—“”€\t\n\r "), st.characters()))
+
+
+@settings(max_examples=400, deadline=None)
+@given(_TRANSLATE_TEXT)
+def test_has_translate_chars_is_the_translate_regex(text: str) -> None:
+    expected = _TRANSLATE_RE.search(text) is not None
+    assert _has_translate_chars(text) == expected
+    assert _has_translate_chars(text, text.encode("utf-8", "surrogatepass")) == expected
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.one_of(st.binary(), st.text().map(lambda t: t.encode("utf-8")),
+                 st.text().map(lambda t: codecs.BOM_UTF8 + t.encode("utf-8"))))
+def test_bytes_to_str_hands_back_the_texts_own_utf8(data: bytes) -> None:
+    """The bytes _bytes_to_str returns with the text are exactly the text's UTF-8, so that
+    _control_share and normalise_text may scan them instead of encoding the page again."""
+    try:
+        text, utf8 = _bytes_to_str(data, doc(data), [])
+    except DecodeError:
+        return
+    if utf8 is not None:
+        assert utf8 == text.encode("utf-8", "surrogatepass")
+        assert _control_share(text, utf8) == _control_share(text)

@@ -7,7 +7,8 @@ from typing import Any
 
 import pytest
 
-from pipeline.period import infer_period
+from pipeline.period import _area_periods, _objective_periods, infer_period
+from pipeline.programmes import lookup_area, lookup_objective
 
 P = pytest.param
 
@@ -53,3 +54,10 @@ def test_infer_period_conflict(kwargs: dict[str, Any]) -> None:
     period, problem = infer_period(**kwargs)
     assert period is None
     assert problem is not None and problem.startswith("evidence disagrees")
+
+
+@pytest.mark.parametrize("text", ["1.1", "2.2", "A1", "C1", "VI", "Särskilt mål VII", "x", "", "2", "C",
+                                  "Programområde 2 Ökat arbetskraftsutbud", "1.1 Kompetensförsörjning"])
+def test_cached_reference_lookups_are_the_lookups(text: str) -> None:
+    assert _objective_periods(text) == frozenset(o.period for o in lookup_objective(text))
+    assert _area_periods(text) == frozenset(a.period for a in lookup_area(text))

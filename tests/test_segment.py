@@ -1,10 +1,27 @@
-"""Table-driven tests for pipeline.segment: each page layout as a small page string."""
+"""Table-driven tests for pipeline.segment: each page layout as a small page string; property
+tests show the fast paths (no regex per line) equal the regexes they replace."""
 
 from __future__ import annotations
 
-import pytest
+import re
+import sys
 
-from pipeline.segment import find_lists, is_boilerplate, segment
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from pipeline.labels import glued_heads, glued_pattern, labels_longest_first
+from pipeline.segment import (
+    _COLON_LABEL,
+    BULLET,
+    BULLET_FIRST,
+    _bullet_lines,
+    _colon_label,
+    find_lists,
+    is_boilerplate,
+    segment,
+    strip_bullet,
+)
 
 P = pytest.param
 
@@ -129,3 +146,73 @@ BOILERPLATE = [
 @pytest.mark.parametrize(("line", "expected"), BOILERPLATE)
 def test_is_boilerplate(line: str, expected: bool) -> None:
     assert is_boilerplate(line) is expected
+
+
+# --- fast paths equal what they replace (property tests) ------------------------------------
+
+FAST = settings(deadline=None, max_examples=400, suppress_health_check=[HealthCheck.too_slow])
+_SPACES = ["", " ", "  ", "\t", "\r", "\x0b", "\x1c", "\u2028", "\u3000"]
+_LINE = st.lists(st.one_of(
+    st.sampled_from([":", "::", "•", "-", "–", "*", "1.", "12)", "3", "٣.", "Projektägare", "Namn", "Region", "x" * 69,
+                     "Ä", "a", *_SPACES]),
+    st.characters(blacklist_characters="\n"),
+), max_size=12).map("".join)
+
+
+@FAST
+@given(_LINE)
+def test_colon_label_is_the_colon_regex(line: str) -> None:
+    m = _COLON_LABEL.match(line)
+    assert _colon_label(line) == (m.group("label").strip() if m else None)
+
+
+@FAST
+@given(st.lists(_LINE, max_size=8))
+def test_bullet_lines_are_the_bullet_regex(lines: list[str]) -> None:
+    assert _bullet_lines(lines, [ln.strip() for ln in lines]) == {i for i, ln in enumerate(lines) if BULLET.match(ln)}
+
+
+def test_bullet_first_lists_every_bullet_start() -> None:
+    """BULLET's first visible character is one of BULLET_FIRST or a decimal digit, and the regex's
+    `\\s` is what str.strip() removes (so the first visible character is the stripped line's)."""
+    for c in map(chr, range(sys.maxunicode + 1)):
+        if BULLET.match(c + " x") or BULLET.match(c + ". x"):
+            assert c in BULLET_FIRST or c.isdecimal(), repr(c)
+        assert (re.match(r"\s", c) is not None) == c.isspace(), repr(c)
+
+
+@FAST
+@given(st.tuples(st.sampled_from(labels_longest_first()), _LINE).map("".join) | _LINE)
+def test_glued_heads_never_hide_a_glued_line(line: str) -> None:
+    k, heads = glued_heads()
+    if glued_pattern().match(line):
+        assert line.startswith(heads.get(line[:k], ()))
+
+
+def _find_lists_reference(lines: list[str]) -> dict[str, list[str]]:
+    """find_lists as it was before the bullet lines were found once per page."""
+    out: dict[str, list[str]] = {}
+    i, n = 0, len(lines)
+    while i < n:
+        s = lines[i].strip()
+        if s and len(s) <= 60 and not BULLET.match(lines[i]) and not s.endswith((".", ",")):
+            j = i + 1
+            while j < n and not lines[j].strip():
+                j += 1
+            items: list[str] = []
+            while j < n and (BULLET.match(lines[j]) or not lines[j].strip()):
+                if lines[j].strip():
+                    items.append(strip_bullet(lines[j]))
+                j += 1
+            if items:
+                out.setdefault(s.rstrip(":"), items)
+                i = j
+                continue
+        i += 1
+    return out
+
+
+@FAST
+@given(st.lists(st.one_of(_LINE, st.sampled_from(["• Flen", "  - Luleå", "1. Ett", "Kommun", "", " "])), max_size=12))
+def test_find_lists_is_the_line_by_line_version(lines: list[str]) -> None:
+    assert find_lists(lines) == _find_lists_reference(lines)
