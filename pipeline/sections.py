@@ -88,9 +88,25 @@ _INLINE = re.compile(
     re.IGNORECASE,
 )
 _MAX_HEADING = 80
+# The first word of every heading above (the inline ones too): a line whose first word,
+# casefolded and cut at a colon, is not one of these is no heading, which saves normalising and
+# matching every line. Casefolding keeps the letters _INLINE matches ignoring case, but for
+# "ı" and "İ" (tests/test_sections_headings.py).
+_FIRST_WORDS = frozenset(h.split()[0] for h in [*_HEADINGS, *(p for p, _ in _PREFIX_HEADINGS)])
+
+
+def _may_be_heading(line: str) -> bool:
+    """False if line can be neither a heading nor an inline heading (see _FIRST_WORDS)."""
+    words = line.split(None, 1)
+    return bool(words) and (words[0].casefold().split(":", 1)[0] in _FIRST_WORDS
+                            or "ı" in words[0] or "İ" in words[0])
 
 
 def _heading_kind(line: str) -> str | None:
+    return _lookup_heading(line) if _may_be_heading(line) else None
+
+
+def _lookup_heading(line: str) -> str | None:
     s = " ".join(line.split()).rstrip(":").strip()
     if not s or len(s) > _MAX_HEADING:
         return None
@@ -106,7 +122,8 @@ def _heading_kind(line: str) -> str | None:
 
 def _clean(lines: Iterable[str]) -> str:
     text = "\n".join(line.rstrip() for line in lines)
-    text = re.sub(r"\n{3,}", "\n\n", text)
+    if "\n\n\n" in text:  # the regex scan is slow on long texts
+        text = re.sub(r"\n{3,}", "\n\n", text)
     return text.strip()
 
 
@@ -125,9 +142,11 @@ def split_sections(body: str) -> list[Section]:
             out.append(Section(heading=heading, kind=kind, text=text))
         buf.clear()
 
-    for raw in body.replace("\r\n", "\n").replace("\r", "\n").split("\n"):
-        line = raw.replace("\xa0", " ")
-        k = _heading_kind(line)
+    for line in body.replace("\r\n", "\n").replace("\r", "\n").replace("\xa0", " ").split("\n"):
+        if not _may_be_heading(line):
+            buf.append(line)
+            continue
+        k = _lookup_heading(line)
         if k is not None:
             flush()
             heading, kind = " ".join(line.split()).rstrip(":").strip(), k
