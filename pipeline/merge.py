@@ -10,10 +10,14 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any
 
+import pyarrow as pa
+import pyarrow.compute as pc
+
 from pipeline.models import Issue
 from pipeline.schemas import load_schema
 
 PAGE_ONLY = {"source_file", "page_sha256", "template", "source_url", "fetched_at"}
+CODES_WITH_NAMES = ("municipality_codes", "municipalities")  # codes come from the page whose names won
 
 
 def _completeness(row: dict[str, Any]) -> int:
@@ -57,9 +61,47 @@ def merge_projects(page_rows: list[dict[str, Any]]) -> tuple[list[dict[str, Any]
                     message=f"{len(distinct)} different values on {len(values)} pages; kept the one from {values[0][0]}",
                     evidence="; ".join(f"{src}: {v}" for src, v in values)[:500],
                 ))
-        if merged.get("municipalities") is not None:
+        codes, names = CODES_WITH_NAMES
+        if merged.get(names) is not None:
             # codes travel with the names of the page they came from
-            src = next(r for r in rows if r.get("municipalities") == merged["municipalities"])
-            merged["municipality_codes"] = src.get("municipality_codes")
+            src = next(r for r in rows if r.get(names) == merged[names])
+            merged[codes] = src.get(codes)
         out.append(merged)
     return out, issues
+
+
+def _blank_to_null(col: pa.Array) -> pa.Array:
+    """Null where the value is "" or [] (what `merge_projects` skips as missing)."""
+    if pa.types.is_string(col.type):
+        empty = pc.equal(col, "")
+    elif pa.types.is_list(col.type):
+        empty = pc.equal(pc.list_value_length(col), 0)
+    else:
+        return col  # no other Arrow type holds a value equal to "" or []
+    return pc.if_else(empty, pa.scalar(None, col.type), col)
+
+
+def single_page_projects(pages: pa.RecordBatch, schema: pa.Schema) -> pa.Table:
+    """What `merge_projects` makes of project_pages rows whose projects have one page each,
+    computed column-wise in Arrow: one projects row per page row, in the same order.
+
+    Most projects have one page, and for them the merge is only a renaming: no ordering,
+    no disagreement, "" and [] become null (the municipality codes stay with their names)."""
+    n = pages.num_rows
+    available = set(pages.schema.names)
+    cols: dict[str, pa.Array] = {
+        "project_key": pages.column("project_key"),
+        "source_files": pa.ListArray.from_arrays(pa.array(range(n + 1), pa.int32()), pages.column("source_file")),
+        "n_pages": pa.array([1] * n, pa.int64()),
+        "last_fetched_at": pages.column("fetched_at"),
+    }
+    for f in schema:
+        if f.name not in cols:
+            cols[f.name] = _blank_to_null(pages.column(f.name)) if f.name in available else pa.nulls(n, f.type)
+    codes, names = CODES_WITH_NAMES
+    if codes in available and names in cols:
+        cols[codes] = pc.if_else(pc.is_valid(cols[names]), pages.column(codes), cols[codes])
+    for f in schema:
+        if cols[f.name].type != f.type:  # `!=` ignores list item names, which the cast below sets
+            raise TypeError(f"projects.{f.name} is {f.type} but project_pages has {cols[f.name].type}")
+    return pa.Table.from_arrays([cols[f.name].cast(f.type) for f in schema], schema=schema)

@@ -28,12 +28,12 @@ from pipeline import __version__
 from pipeline.contacts import apply_to_result
 from pipeline.engine import extract_document, make_engine
 from pipeline.lock import OutputLock
-from pipeline.merge import merge_projects
+from pipeline.merge import merge_projects, single_page_projects
 from pipeline.models import Issue, PageResult, RawDocument
 from pipeline.read import DEFAULT_MAX_BYTES, iter_documents
 from pipeline.schemas import table_names
 from pipeline.state import PageState
-from pipeline.write import StreamingTables
+from pipeline.write import StreamingTables, arrow_schema, to_arrow
 
 CORE_TABLES = ("pages", "project_pages", "projects", "issues", "page_fields")
 
@@ -191,23 +191,19 @@ def _run_locked(raw_dir: Path, out_dir: Path, *, max_bytes: int, workers: int, e
         names = list(CORE_TABLES) + [t for t in table_names() if t not in CORE_TABLES and t != "runs"]
         builder = _TableBuilder(out_dir, names, state, summary, issues_by_code)
         for batch, todo, results in executor.map_batches(extract_document, planned()):
-            fresh: dict[str, PageResult] = {}
+            fresh: dict[str, bytes] = {}
             for doc, blob in zip(todo, results):
                 if doc.source_file in state.known:
                     summary.pages_changed += 1
                 else:
                     summary.pages_new += 1
-                result = pickle.loads(blob)
-                if contacts == "keep":
-                    state.store(result, blob)
-                else:
-                    result = apply_to_result(result, contacts)
-                    state.store(result)
-                fresh[doc.source_file] = result
+                fresh[doc.source_file] = blob
             if fresh or full:
                 builder.start()  # the tables will change: write while the workers go on
             for doc in batch:
-                builder.add(doc.source_file, fresh.get(doc.source_file))
+                # unpickled only when written: one page's objects at a time, not a batch's (less GC)
+                pickled = fresh.get(doc.source_file)
+                builder.add(doc.source_file, None if pickled is None else _stored(pickled, state, contacts))
             emit("progress", {"pages": len(order)})
         summary.pages_unchanged = len(order) - summary.pages_new - summary.pages_changed
         seen = set(order)
@@ -245,6 +241,17 @@ def _run_locked(raw_dir: Path, out_dir: Path, *, max_bytes: int, workers: int, e
                  "changed": summary.pages_changed, "unchanged": summary.pages_unchanged,
                  "removed": summary.pages_removed, "records": summary.records})
     return summary
+
+
+def _stored(blob: bytes, state: PageState, contacts: str) -> PageResult:
+    """A freshly extracted page's result, stored in the state (with the contacts policy applied)."""
+    result: PageResult = pickle.loads(blob)
+    if contacts == "keep":
+        state.store(result, blob)
+    else:
+        result = apply_to_result(result, contacts)
+        state.store(result)
+    return result
 
 
 class _TableBuilder:
@@ -309,23 +316,38 @@ def _write_projects(tables: StreamingTables, issues_by_code: Counter[str], pages
 
     Rows are read back in batches; a project seen on one page is written at once, a project
     seen on several pages is held only until its last page has been read. Memory therefore
-    follows the number of multi-page projects in flight, not the size of the dump.
+    follows the number of multi-page projects in flight, not the size of the dump. Projects
+    with one page (most) stay in Arrow; only the pages of the others become Python rows.
     """
+    import pyarrow as pa
     import pyarrow.parquet as pq
 
+    schema = arrow_schema("projects")
     waiting: dict[str, list[dict[str, Any]]] = {}
     for batch in pq.ParquetFile(tables.path("project_pages")).iter_batches(batch_size=2000):
+        keys = batch.column("project_key").to_pylist()
+        single = [i for i, key in enumerate(keys) if pages_per_key[key] == 1]
+        if len(single) == len(keys):
+            tables.add_arrow("projects", single_page_projects(batch, schema))
+            continue
+        several = [i for i, key in enumerate(keys) if pages_per_key[key] != 1]
         merged_rows: list[dict[str, Any]] = []
+        merged_at: list[int] = []  # the batch row that completed each merged project
         merge_issues: list[Issue] = []
-        for row in batch.to_pylist():
+        for i, row in zip(several, batch.take(pa.array(several, pa.int64())).to_pylist()):
             key = row["project_key"]
             group = waiting.setdefault(key, [])
             group.append(row)
             if len(group) == pages_per_key[key]:
                 merged, issues = merge_projects(waiting.pop(key))
                 merged_rows.extend(merged)
+                merged_at.extend([i] * len(merged))
                 merge_issues.extend(issues)
-        tables.add("projects", merged_rows)
+        # single-page projects, then the merged ones, put back in the order of their last page
+        both = pa.concat_tables([single_page_projects(batch.take(pa.array(single, pa.int64())), schema),
+                                 to_arrow("projects", merged_rows)])
+        at = single + merged_at
+        tables.add_arrow("projects", both.take(pa.array(sorted(range(len(at)), key=at.__getitem__), pa.int64())))
         if merge_issues:
             issues_by_code.update(i.code for i in merge_issues)
             tables.add("issues", [issue_row(i) for i in merge_issues])
@@ -353,8 +375,6 @@ def _append_run(out_dir: Path, raw_dir: Path, started: datetime, version: str, s
     """Append this run to runs.parquet (small: read, append, replace atomically)."""
     import pyarrow as pa
     import pyarrow.parquet as pq
-
-    from pipeline.write import to_arrow
 
     path = out_dir / "runs.parquet"
     row = {

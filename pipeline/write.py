@@ -52,35 +52,54 @@ def arrow_schema(table: str) -> pa.Schema:
     return base.with_metadata(meta)
 
 
+@lru_cache(maxsize=None)
+def _row_type(table: str) -> tuple[pa.StructType, tuple[int, ...], tuple[str, ...]]:
+    """The table's columns as one Arrow struct type, except the timestamp columns (which go
+    through `_ts`): where each struct field goes in the schema, and the timestamp columns."""
+    schema = arrow_schema(table)
+    ts = tuple(c.name for c in load_schema(table).columns if c.type == "timestamp")
+    fields = [f for f in schema if f.name not in ts]
+    return pa.struct(fields), tuple(schema.get_field_index(f.name) for f in fields), ts
+
+
 def to_arrow(table: str, rows: Iterable[dict[str, Any]]) -> pa.Table:
-    """Rows (dicts with the schema's column names) -> an Arrow table with the exact schema."""
-    schema = load_schema(table)
-    ts_cols = [c.name for c in schema.columns if c.type == "timestamp"]
-    names = schema.names
-    columns: dict[str, list[Any]] = {n: [] for n in names}
-    for r in rows:
-        for n in names:
-            columns[n].append(r.get(n))
+    """Rows (dicts with the schema's column names) -> an Arrow table with the exact schema.
+
+    Arrow converts the dicts itself (as one struct array: a missing key is null, an extra key
+    is ignored), so no Python loop runs per row and column; only timestamps take `_ts`."""
+    rows = rows if isinstance(rows, list) else list(rows)
+    schema = arrow_schema(table)
+    struct_type, positions, ts_cols = _row_type(table)
+    struct = pa.array(rows, type=struct_type)
+    if struct.null_count:
+        raise TypeError(f"{table}: a row is None, not a dict")
+    columns: list[Any] = [None] * len(schema)
+    for pos, child in zip(positions, struct.flatten()):
+        columns[pos] = child
     for c in ts_cols:
-        columns[c] = [_ts(v) for v in columns[c]]
-    return pa.Table.from_pydict(columns, schema=arrow_schema(table))
+        columns[schema.get_field_index(c)] = pa.array([_ts(r.get(c)) for r in rows], type=schema.field(c).type)
+    return pa.Table.from_arrays(columns, schema=schema)
 
 
 class StreamingTables:
     """Tables written row group by row group into a staging folder, then moved into place.
 
-    Memory stays flat however many pages a run has: rows are buffered per table and flushed
-    every `flush_rows` rows. `commit()` moves every file into `out_dir` at the end of a run.
+    Memory stays flat however many pages a run has: rows are buffered per table, converted to
+    Arrow every `convert_rows` rows (row dicts are large, and while they live the cyclic GC keeps
+    rescanning them) and written as one row group every `flush_rows` rows. `commit()` moves
+    every file into `out_dir` at the end of a run.
     """
 
-    def __init__(self, out_dir: Path, tables: Iterable[str], flush_rows: int = 5000) -> None:
+    def __init__(self, out_dir: Path, tables: Iterable[str], flush_rows: int = 5000, convert_rows: int = 1000) -> None:
         out_dir.mkdir(parents=True, exist_ok=True)
         self.out_dir = out_dir
         for stale in out_dir.glob(".tmp-run-*"):  # left by a killed run; we hold the lock now
             shutil.rmtree(stale, ignore_errors=True)
         self.tmp = Path(tempfile.mkdtemp(prefix=".tmp-run-", dir=out_dir))
-        self.flush_rows = flush_rows
+        self.flush_rows, self.convert_rows = flush_rows, convert_rows
         self.buffers: dict[str, list[dict[str, Any]]] = {t: [] for t in tables}
+        self.converted: dict[str, list[pa.Table]] = {}  # buffered rows already in Arrow, in order
+        self.n_converted: dict[str, int] = {}
         self.writers: dict[str, pq.ParquetWriter] = {}
         self.counts: dict[str, int] = {t: 0 for t in self.buffers}
 
@@ -88,12 +107,34 @@ class StreamingTables:
         buf = self.buffers.setdefault(table, [])
         self.counts[table] = self.counts.get(table, 0) + len(rows)
         buf.extend(rows)
-        if len(buf) >= self.flush_rows:
+        if len(buf) + self.n_converted.get(table, 0) >= self.flush_rows:
+            self._flush(table)
+        elif len(buf) >= self.convert_rows:
+            self._convert(table)
+
+    def add_arrow(self, table: str, rows: pa.Table) -> None:
+        """Rows already in Arrow (with `arrow_schema(table)`), after the rows added so far."""
+        self.buffers.setdefault(table, [])
+        self._convert(table)
+        self.converted.setdefault(table, []).append(rows)
+        self.n_converted[table] = self.n_converted.get(table, 0) + rows.num_rows
+        self.counts[table] = self.counts.get(table, 0) + rows.num_rows
+        if self.n_converted[table] >= self.flush_rows:
             self._flush(table)
 
-    def _flush(self, table: str) -> None:
+    def _convert(self, table: str) -> None:
         rows = self.buffers[table]
-        t = to_arrow(table, rows)
+        if rows:
+            self.converted.setdefault(table, []).append(to_arrow(table, rows))
+            self.n_converted[table] = self.n_converted.get(table, 0) + len(rows)
+            self.buffers[table] = []
+
+    def _flush(self, table: str) -> None:
+        self._convert(table)
+        pieces = self.converted.pop(table, None) or [to_arrow(table, [])]
+        self.n_converted.pop(table, None)
+        # one chunk per column, as one conversion gives: the Parquet pages fall where they would
+        t = pieces[0] if len(pieces) == 1 else pa.concat_tables(pieces).combine_chunks()
         w = self.writers.get(table)
         if w is None:
             w = pq.ParquetWriter(self.tmp / f"{table}.parquet", t.schema)
@@ -101,20 +142,19 @@ class StreamingTables:
         else:
             t = t.replace_schema_metadata(w.schema.metadata)
         w.write_table(t)
-        self.buffers[table] = []
 
     def path(self, table: str) -> Path:
         """Where a table is staged (complete once `finish(table)` was called)."""
         return self.tmp / f"{table}.parquet"
 
     def finish(self, table: str) -> None:
-        if self.buffers.get(table) or table not in self.writers:
+        if self.buffers.get(table) or self.converted.get(table) or table not in self.writers:
             self._flush(table)
         self.writers.pop(table).close()
 
     def commit(self) -> dict[str, Path]:
         for table in list(self.buffers):
-            if table in self.writers or self.buffers[table] or not self.path(table).exists():
+            if table in self.writers or self.buffers[table] or self.converted.get(table) or not self.path(table).exists():
                 self.finish(table)
         final = {}
         for table in self.buffers:
