@@ -20,6 +20,7 @@ from functools import lru_cache
 
 from pipeline.labels import DATA_DIR, field_for, glued_heads, glued_pattern, labels_longest_first, max_label_words
 from pipeline.models import LabelValue
+from pipeline.prefilter import folded_needles
 
 BULLET = re.compile(r"^\s*(?:[•♦▪●◦·*‣–-]|\d+[.)])\s+")
 BULLET_FIRST = frozenset("•♦▪●◦·*‣–-")  # BULLET's first visible characters, besides digits
@@ -29,10 +30,78 @@ MIN_BLOCK = 3  # labels needed before glued/plain lines are believed
 
 
 @lru_cache(maxsize=1)
-def _boilerplate() -> re.Pattern[str]:
+def _boilerplate_patterns() -> list[str]:
     with open(DATA_DIR / "boilerplate.csv", encoding="utf-8", newline="") as fh:
-        pats = [row["pattern"] for row in csv.DictReader(fh)]
-    return re.compile("|".join(f"(?:{p})" for p in pats), re.IGNORECASE)
+        return [row["pattern"] for row in csv.DictReader(fh)]
+
+
+@lru_cache(maxsize=1)
+def _boilerplate() -> re.Pattern[str]:
+    """All boilerplate patterns as one (the definition `is_boilerplate` must agree with)."""
+    return re.compile("|".join(f"(?:{p})" for p in _boilerplate_patterns()), re.IGNORECASE)
+
+
+def _anchored(pattern: str) -> bool:
+    """True if the pattern starts with ^ and has no | outside brackets (all of it is anchored)."""
+    if not pattern.startswith("^"):
+        return False
+    depth, escaped, in_class = 0, False, False
+    for ch in pattern:
+        if escaped:
+            escaped = False
+        elif ch == "\\":
+            escaped = True
+        elif in_class:
+            in_class = ch != "]"
+        elif ch == "[":
+            in_class = True
+        elif ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+        elif ch == "|" and depth == 0:
+            return False
+    return True
+
+
+# The characters that a case-insensitive regex matches to an ASCII letter although str.lower()
+# does not make them one (tests/test_segment.py checks every code point).
+ODD_FOLDS = "\u0130\u0131\u017f\u212a"  # İ ı ſ K(elvin sign)
+
+
+@dataclass(frozen=True)
+class _Boilerplate:
+    """`_boilerplate().search`, split for speed: the anchored patterns are tried once at the
+    start of a line (`match`); the others, which a case-insensitive regex must try at every
+    position, only on lines whose lower-cased text holds one of their ASCII literals."""
+
+    anchored: re.Pattern[str]
+    loose: re.Pattern[str] | None
+    needles: tuple[str, ...] | None  # lower-cased; None: always search `loose`
+
+    def search(self, s: str) -> bool:
+        if self.anchored.match(s):
+            return True
+        if self.loose is None:
+            return False
+        if self.needles is not None and not any(c in s for c in ODD_FOLDS):
+            low = s.lower()
+            if not any(n in low for n in self.needles):
+                return False
+        return self.loose.search(s) is not None
+
+
+@lru_cache(maxsize=1)
+def _boilerplate_test() -> _Boilerplate:
+    pats = _boilerplate_patterns()
+    anchored = [p[1:] for p in pats if _anchored(p)]
+    loose = [p for p in pats if not _anchored(p)]
+    loose_re = re.compile("|".join(f"(?:{p})" for p in loose), re.IGNORECASE) if loose else None
+    needles = folded_needles(loose_re) if loose_re is not None else None
+    if needles is not None and not all(n.isascii() for n in needles):
+        needles = None  # non-ASCII letters have more case partners than lower() knows
+    return _Boilerplate(re.compile("|".join(f"(?:{p})" for p in anchored) or "(?!)", re.IGNORECASE),
+                        loose_re, needles)
 
 
 @lru_cache(maxsize=65536)
@@ -42,7 +111,7 @@ def is_boilerplate(line: str) -> bool:
     Cached: the same chrome lines come back on every page of a site.
     """
     s = line.strip()
-    return bool(s) and len(s) < 300 and bool(_boilerplate().search(s))
+    return bool(s) and len(s) < 300 and _boilerplate_test().search(s)
 
 
 @dataclass

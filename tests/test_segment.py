@@ -15,6 +15,11 @@ from pipeline.segment import (
     _COLON_LABEL,
     BULLET,
     BULLET_FIRST,
+    ODD_FOLDS,
+    _anchored,
+    _boilerplate,
+    _boilerplate_patterns,
+    _boilerplate_test,
     _bullet_lines,
     _colon_label,
     find_lists,
@@ -216,3 +221,46 @@ def _find_lists_reference(lines: list[str]) -> dict[str, list[str]]:
 @given(st.lists(st.one_of(_LINE, st.sampled_from(["• Flen", "  - Luleå", "1. Ett", "Kommun", "", " "])), max_size=12))
 def test_find_lists_is_the_line_by_line_version(lines: list[str]) -> None:
     assert find_lists(lines) == _find_lists_reference(lines)
+
+
+# --- boilerplate: the split test equals the one combined pattern ----------------------------
+
+
+def test_odd_folds_are_every_character_lower_does_not_fold_like_the_regex() -> None:
+    """Every non-ASCII character that a case-insensitive regex matches to an ASCII letter or
+    digit, or whose lower() is not one character, is in ODD_FOLDS (all code points)."""
+    odd = {c for c in map(chr, range(0x80, sys.maxunicode + 1))
+           if re.fullmatch("[a-z0-9]", c, re.IGNORECASE) or len(c.lower()) != 1}
+    assert odd == set(ODD_FOLDS)
+
+
+@pytest.mark.parametrize(("pattern", "anchored"), [
+    P("^Meny$", True, id="plain"),
+    P("^(Sök|Skriv ut)\\.?$", True, id="bar-in-group"),
+    P("^[|]x", True, id="bar-in-class"),
+    P("^a|b", False, id="top-level-bar"),
+    P("^a\\|b", True, id="escaped-bar"),
+    P("cookies?", False, id="unanchored"),
+])
+def test_anchored(pattern: str, anchored: bool) -> None:
+    assert _anchored(pattern) is anchored
+
+
+_BOILER_WORDS = ["cookie", "Cookies", "COOKIES", "co\u212aie", "drift", "driftſtopp", "DRIFTSTOPP", "servicearbete",
+                 "Webbinarium", "wEBBINARIUM", "med anledning av covid-19", "MED ANLEDNING AV COVID-19", "Meny",
+                 "Stäng", "STÄNG", "information (12)", "Tillbaka till ", "Sök.", "İ", "ı", "ſ", "\u212a", " ", "x"]
+
+
+@FAST
+@given(st.lists(st.one_of(st.sampled_from(_BOILER_WORDS), st.characters(blacklist_characters="\n")),
+                max_size=10).map("".join))
+def test_boilerplate_test_is_the_combined_pattern(line: str) -> None:
+    s = line.strip()
+    assert _boilerplate_test().search(s) is (_boilerplate().search(s) is not None)
+
+
+def test_every_boilerplate_pattern_is_tried() -> None:
+    t = _boilerplate_test()
+    loose = t.loose.pattern if t.loose is not None else ""
+    for p in _boilerplate_patterns():
+        assert (p[1:] in t.anchored.pattern) if _anchored(p) else (p in loose)
