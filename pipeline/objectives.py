@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, NamedTuple, cast
@@ -99,13 +100,18 @@ def _cue_offsets(text: str) -> list[int]:
     more inside the same letters ("riktariktar")."""
     if _has_odd(text):
         return [m.start() for m in _CUE.finditer(text)]
-    low = text.lower()
+    return _find_all(text.lower(), _CUE_WORDS)
+
+
+def _find_all(text: str, needles: Iterable[str]) -> list[int]:
+    """Sorted offsets of every occurrence of each needle in text (overlaps included), by
+    `str.find`: much faster than a regex alternation that starts every branch differently."""
     out: list[int] = []
-    for w in _CUE_WORDS:
-        i = low.find(w)
+    for w in needles:
+        i = text.find(w)
         while i != -1:
             out.append(i)
-            i = low.find(w, i + 1)
+            i = text.find(w, i + 1)
     out.sort()
     return out
 
@@ -140,14 +146,7 @@ def _stop_offsets(line: str) -> list[int]:
     st = _stops()
     if st.above.search(line) and not st.wide.isdisjoint(line):
         return [m.start() for m in st.any_re.finditer(line)]
-    out: list[int] = []
-    for ch in st.narrow:
-        i = line.find(ch)
-        while i != -1:
-            out.append(i)
-            i = line.find(ch, i + 1)
-    out.sort()
-    return out
+    return _find_all(line, st.narrow)
 
 
 def _is_cut(line: str, j: int) -> bool:
