@@ -149,6 +149,17 @@ def _to_kronor(num: str, sep: str | None, dec: str | None, unit: str | None) -> 
     return int(total.to_integral_value())
 
 
+def _doubt_before(before: str, last: re.Pattern[str], last_reason: str) -> str | None:
+    """Why the text before an amount makes it unusable (approximate, a range, `last`), or None.
+    None of the patterns matches an empty string, so an amount at the start is not searched."""
+    if before:
+        for pattern, reason in ((_APPROX, "approximate amount"), (_RANGE_BEFORE, "range of amounts"),
+                                (last, last_reason)):
+            if pattern.search(before):
+                return reason
+    return None
+
+
 def parse_amount_detailed(text: str) -> tuple[int | None, str | None]:
     """Read the value of a labelled amount field. Returns (kronor, None) or (None, reason)."""
     s = " ".join(text.split())
@@ -160,13 +171,9 @@ def parse_amount_detailed(text: str) -> tuple[int | None, str | None]:
     m = _WORD_AMOUNT.search(s) if _DIGIT.search(s) is None else None
     wv = _word_value(m.group("word")) if m else None
     if m and wv is not None:
-        before = s[: m.start()]
-        if _APPROX.search(before):
-            return None, "approximate amount"
-        if _RANGE_BEFORE.search(before):
-            return None, "range of amounts"
-        if _WORD_BEFORE.search(before):
-            return None, "unreadable number words"
+        doubt = _doubt_before(s[: m.start()], _WORD_BEFORE, "unreadable number words")
+        if doubt:
+            return None, doubt
         return wv * _UNIT_SCALE[m.group("unit").lower()], None
     if "%" in s or _PROCENT.search(s):
         return None, "percentage, not an amount"
@@ -179,14 +186,9 @@ def parse_amount_detailed(text: str) -> tuple[int | None, str | None]:
     if len(values) > 1:
         return None, "several different amounts"
     mm = found[0]
-    before = s[: mm.start()]
-    if before:  # (none of the three patterns matches an empty string)
-        if _APPROX.search(before):
-            return None, "approximate amount"
-        if _RANGE_BEFORE.search(before):
-            return None, "range of amounts"
-        if _NEGATIVE_BEFORE.search(before):
-            return None, "not a positive amount"
+    doubt = _doubt_before(s[: mm.start()], _NEGATIVE_BEFORE, "not a positive amount")
+    if doubt:
+        return None, doubt
     value = values.pop()
     if value is None:
         return None, "unreadable amount"

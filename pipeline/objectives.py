@@ -26,6 +26,7 @@ from spacy.attrs import IDX, SENT_START
 from spacy.pipeline import Sentencizer
 
 from pipeline.nlp import get_nlp, sentence_doc
+from pipeline.prefilter import has_odd_folds
 from pipeline.programmes import lookup_area, lookup_objective
 from pipeline.sections import Section
 
@@ -66,11 +67,9 @@ _QUOTE_RE = re.compile("[" + re.escape(_QUOTES) + "]")
 # split into sentences at all (the sentencizer is the slowest step of this module)
 _CUE = re.compile(r"mål|syft|riktar", re.IGNORECASE)
 _CUE_WORDS = ("mål", "syft", "riktar")
-# The characters that _CUE's case-insensitive match and str.lower() treat differently for the
-# cue letters ("ſ" matches "s", "ı"/"İ" match "i"; tests/test_objectives_sentences.py checks
-# every code point): without them the cue words are found in the lower-cased text with str.find,
-# at the same offsets, and much faster than by the regex.
-_CUE_ODD = "ſıİ"  # (_has_odd)
+# Without prefilter.ODD_FOLDS in a text, the cue words are found in the lower-cased text with
+# str.find, at the same offsets as _CUE finds them, and much faster than by the regex
+# (tests/test_objectives_sentences.py checks every code point).
 
 _GOAL_LIST_KINDS = ("objectives", "purpose", "description")
 _SKIP_SENTENCE_KINDS = ("accessibility", "transnational", "other")
@@ -80,13 +79,9 @@ def _has_quote(text: str) -> bool:
     return any(q in text for q in _QUOTES)  # str scans, faster than _QUOTE_RE
 
 
-def _has_odd(text: str) -> bool:
-    return "ſ" in text or "ı" in text or "İ" in text  # instant on Latin-1 text
-
-
 def _has_cue(text: str) -> bool:
     """_CUE.search(text) is not None."""
-    if _has_odd(text):
+    if has_odd_folds(text):
         return _CUE.search(text) is not None
     return _low_has_cue(text.lower())
 
@@ -98,7 +93,7 @@ def _low_has_cue(low: str) -> bool:
 def _cue_offsets(text: str) -> list[int]:
     """Sorted offsets of the cue words in text: where each match of _CUE starts, maybe with
     more inside the same letters ("riktariktar")."""
-    if _has_odd(text):
+    if has_odd_folds(text):
         return [m.start() for m in _CUE.finditer(text)]
     return _find_all(text.lower(), _CUE_WORDS)
 
@@ -352,8 +347,8 @@ def _paragraphs(text: str) -> list[str]:
 
 def _cued_paragraphs(text: str) -> list[tuple[str, bool]]:
     """The paragraphs of text, each with whether it holds a cue word, lower-casing text once
-    (which keeps every character that is whitespace or not, and without _CUE_ODD the length)."""
-    if _has_odd(text):
+    (which keeps every character that is whitespace or not, and without ODD_FOLDS the length)."""
+    if has_odd_folds(text):
         return [(p, _has_cue(p)) for p in _paragraphs(text)]
     return [(p, _low_has_cue(q)) for p, q in zip(_paragraphs(text), _paragraphs(text.lower()))]
 

@@ -61,6 +61,18 @@ def may_match(needle_set: tuple[str, ...] | None, text: str) -> bool:
     return False
 
 
+# The characters that a case-insensitive regex matches to an ASCII letter or digit although
+# str.lower() does not make them one, and the one whose lower() is two characters (İ):
+# without them in a text, `needle in text.lower()` finds every case-insensitive match of an
+# ASCII needle (tests/test_segment.py checks every code point).
+ODD_FOLDS = "\u0130\u0131\u017f\u212a"  # İ ı ſ K(elvin sign)
+
+
+def has_odd_folds(text: str) -> bool:
+    """Whether text holds one of ODD_FOLDS (instant on Latin-1 text)."""
+    return "\u0130" in text or "\u0131" in text or "\u017f" in text or "\u212a" in text
+
+
 def may_match_folded(needle_set: tuple[str, ...] | None, text: str) -> bool:
     """`may_match` for `folded_needles`: on ASCII text, ignoring case is lower-casing both
     sides; other text is always tried with the pattern itself."""

@@ -20,7 +20,7 @@ from functools import lru_cache
 
 from pipeline.labels import DATA_DIR, field_for, glued_heads, glued_pattern, labels_longest_first, max_label_words
 from pipeline.models import LabelValue
-from pipeline.prefilter import folded_needles
+from pipeline.prefilter import folded_needles, has_odd_folds
 
 BULLET = re.compile(r"^\s*(?:[•♦▪●◦·*‣–-]|\d+[.)])\s+")
 BULLET_FIRST = frozenset("•♦▪●◦·*‣–-")  # BULLET's first visible characters, besides digits
@@ -64,11 +64,6 @@ def _anchored(pattern: str) -> bool:
     return True
 
 
-# The characters that a case-insensitive regex matches to an ASCII letter although str.lower()
-# does not make them one (tests/test_segment.py checks every code point).
-ODD_FOLDS = "\u0130\u0131\u017f\u212a"  # İ ı ſ K(elvin sign)
-
-
 @dataclass(frozen=True)
 class _Boilerplate:
     """`_boilerplate().search`, split for speed: the anchored patterns are tried once at the
@@ -84,7 +79,7 @@ class _Boilerplate:
             return True
         if self.loose is None:
             return False
-        if self.needles is not None and not any(c in s for c in ODD_FOLDS):
+        if self.needles is not None and not has_odd_folds(s):
             low = s.lower()
             if not any(n in low for n in self.needles):
                 return False

@@ -17,6 +17,7 @@ from spacy.tokenizer import Tokenizer
 
 from pipeline import objectives as ob
 from pipeline.nlp import copy_tokenizer, get_nlp, sentence_doc
+from pipeline.prefilter import ODD_FOLDS
 
 # -- the plain way: the sentencizer on every whole line ------------------------------------
 
@@ -130,9 +131,9 @@ def _ignorecase_matches(letter: str) -> set[str]:
 
 def test_lower_case_finds_what_ignorecase_matches() -> None:
     """Cue letters: a character matches case-insensitively iff it lower-cases to the letter,
-    but for the ones in _CUE_ODD; gate letters: every match lower-cases to the letter; only
-    _CUE_ODD characters change length when lower-cased."""
-    odd = set(ob._CUE_ODD)
+    but for the ones in ODD_FOLDS; gate letters: every match lower-cases to the letter; only
+    ODD_FOLDS characters change length when lower-cased."""
+    odd = set(ODD_FOLDS)
     lower = {c: c.lower() for c in _ALL}
     assert {c for c, low in lower.items() if len(low) != 1} <= odd
     for letter in set("".join(ob._CUE_WORDS)):

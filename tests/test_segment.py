@@ -11,11 +11,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from pipeline.labels import glued_heads, glued_pattern, labels_longest_first
+from pipeline.prefilter import ODD_FOLDS, has_odd_folds
 from pipeline.segment import (
     _COLON_LABEL,
     BULLET,
     BULLET_FIRST,
-    ODD_FOLDS,
     _anchored,
     _boilerplate,
     _boilerplate_patterns,
@@ -232,6 +232,7 @@ def test_odd_folds_are_every_character_lower_does_not_fold_like_the_regex() -> N
     odd = {c for c in map(chr, range(0x80, sys.maxunicode + 1))
            if re.fullmatch("[a-z0-9]", c, re.IGNORECASE) or len(c.lower()) != 1}
     assert odd == set(ODD_FOLDS)
+    assert all(has_odd_folds(f"a{c}b") for c in ODD_FOLDS) and not has_odd_folds("Kåk Ö ß i s k")
 
 
 @pytest.mark.parametrize(("pattern", "anchored"), [
