@@ -86,6 +86,8 @@ _WORD_AMOUNT = re.compile(
     r"tusen kronor|miljoner|miljon|miljarder|miljard)(?![\wåäö])",
     re.IGNORECASE,
 )
+# Every unit of _WORD_AMOUNT holds one of these (same flags): without them it cannot match.
+_WORD_UNIT = re.compile(r"milj|tusen", re.IGNORECASE)
 
 # Number words that may stand before the matched word: "Två hundra miljoner", "tjugo fem miljoner",
 # "två komma fem miljoner" are compounds this parser does not read (and must not read as 100/5/5 M).
@@ -227,14 +229,18 @@ def find_amounts(text: str) -> list[AmountMatch]:
     approximate amounts are returned with value None and a reason, so callers can record why.
     """
     out: list[AmountMatch] = []
-    for m in _AMOUNT_IN_PROSE.finditer(text):
+    # Gates (exact, not heuristic): a figure needs a digit, a worded amount one of its unit
+    # words; most sentences have neither, and the full patterns cost ~15x more to rule out.
+    figures = _AMOUNT_IN_PROSE.finditer(text) if _DIGIT.search(text) is not None else ()
+    words = _WORD_AMOUNT.finditer(text) if _WORD_UNIT.search(text) is not None else ()
+    for m in figures:
         unit = m.group("unit").lower()
         if unit not in _CURRENCY_UNITS:
             continue
         value = _to_kronor(m.group("num"), m.group("sep"), m.group("dec"), unit)
         reason = _prose_reason(text, m.start(), m.end(), value)
         out.append(AmountMatch(m.start(), m.end(), m.group(0), None if reason else value, reason))
-    for m in _WORD_AMOUNT.finditer(text):
+    for m in words:
         unit = m.group("unit").lower()
         wv = _word_value(m.group("word"))
         if wv is None or unit not in _CURRENCY_UNITS:

@@ -33,9 +33,13 @@ CALL_KEYS = (
 
 
 @lru_cache(maxsize=1)
-def _region_alt() -> str:
-    names = sorted(region_variants(), key=len, reverse=True)
-    return "|".join(re.escape(n) for n in names)
+def _region_pattern() -> re.Pattern[str]:
+    """A region named for the call: "i region Västsverige", "ska bedrivas i Norra Mellansverige"."""
+    alt = "|".join(re.escape(n) for n in sorted(region_variants(), key=len, reverse=True))
+    return re.compile(
+        r"(?:(?<![\wåäö])region(?:en)?\s+|ska\s+bedrivas\s+i\s+(?:region(?:en)?\s+)?)(" + alt + r")(?![\wåäö])",
+        re.IGNORECASE,
+    )
 
 
 # ---------------------------------------------------------------- small helpers
@@ -122,12 +126,8 @@ def _region(by: dict[str, LabelValue], text: str, issues: list[Issue]) -> str | 
         issues.append(_issue("region", "warning", "unknown_region",
                              "Region value is not an ESF region", p.value))
         return None
-    alt = _region_alt()
-    pat = re.compile(
-        r"(?:(?<![\wåäö])region(?:en)?\s+|ska\s+bedrivas\s+i\s+(?:region(?:en)?\s+)?)(" + alt + r")(?![\wåäö])",
-        re.IGNORECASE,
-    )
-    found = {region_variants()[m.group(1).casefold()] for m in pat.finditer(text)}
+    variants = region_variants()
+    found = {variants[m.group(1).casefold()] for m in _region_pattern().finditer(text)}
     if len(found) == 1:
         return found.pop()
     if len(found) > 1:
@@ -145,7 +145,7 @@ _AMOUNT_CUE = re.compile(
 _SUB_CUE = re.compile(r"(?:varav|avser|avsedda|är\s+avsatta\s+för|går\s+till|av\s+dessa)", re.IGNORECASE)
 
 
-def _amount(by: dict[str, LabelValue], text: str, issues: list[Issue]) -> int | None:
+def _amount(by: dict[str, LabelValue], sentences: list[tuple[int, str]], issues: list[Issue]) -> int | None:
     labelled: int | None = None
     p = by.get("call_amount_sek")
     if p:
@@ -155,7 +155,7 @@ def _amount(by: dict[str, LabelValue], text: str, issues: list[Issue]) -> int | 
                                  f"Utlyst belopp not read: {why}", p.value))
     all_values: list[int] = []
     cued: list[tuple[int, str]] = []
-    for _off, sent in _sentences(text):
+    for _off, sent in sentences:
         for a in find_amounts(sent):
             if a.value is None:
                 continue
@@ -209,11 +209,11 @@ _CLOSE_WORD = re.compile(r"(?:stänger|stängde|sista\s+(?:ansökningsdag(?:en)?
                          re.IGNORECASE)
 
 
-def _project_window(text: str) -> tuple[dict[str, date | None], set[str]]:
+def _project_window(sentences: list[tuple[int, str]]) -> tuple[dict[str, date | None], set[str]]:
     out: dict[str, date | None] = {"project_start_earliest": None, "project_start_latest": None,
                                    "project_end_latest": None}
     used: set[str] = set()
-    for _, sent in _sentences(text):
+    for _, sent in sentences:
         if not _PROJECT_WINDOW.search(sent) or _WINDOW_CUE.search(sent):
             continue
         used.add(sent)
@@ -236,11 +236,11 @@ def _project_window(text: str) -> tuple[dict[str, date | None], set[str]]:
     return out, used
 
 
-def _prose_window(text: str, skip: set[str]) -> tuple[date | None, date | None, str | None]:
+def _prose_window(sentences: list[tuple[int, str]], skip: set[str]) -> tuple[date | None, date | None, str | None]:
     opens: date | None = None
     closes: date | None = None
     evidence: str | None = None
-    for _, sent in _sentences(text):
+    for _, sent in sentences:
         if sent in skip or not _WINDOW_CUE.search(sent):
             continue
         ranges = find_ranges(sent)
@@ -304,15 +304,16 @@ def extract_call(text: str, pairs: Sequence[LabelValue]) -> tuple[dict[str, Any]
     for f in ("programme_area", "specific_objective"):
         p = by.get(f)
         rec[f] = " ".join(p.value.split()) if p else None
-    rec["amount_sek"] = _amount(by, text, issues)
+    sentences = _sentences(text)  # read by the amount, the project window and the call window
+    rec["amount_sek"] = _amount(by, sentences, issues)
     rec["cofinancing_required_pct"] = _cofinancing(text, issues)
 
-    window, used = _project_window(text)
+    window, used = _project_window(sentences)
     rec.update(window)
 
     lab_open = _labelled_date(by, "start_date", "opens", issues)
     lab_close = _labelled_date(by, "end_date", "closes", issues)
-    p_open, p_close, evidence = _prose_window(text, used)
+    p_open, p_close, evidence = _prose_window(sentences, used)
     rec["opens"] = lab_open if lab_open is not None else p_open
     rec["closes"] = lab_close if lab_close is not None else p_close
     for name, lab, prose in (("opens", lab_open, p_open), ("closes", lab_close, p_close)):

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from pipeline.regions import canonical_region, region_variants
@@ -46,6 +47,7 @@ _MEASURE_LABEL = re.compile(
 )
 _LIST_LABELS = (("targets", _TARGET_LABEL), ("measures", _MEASURE_LABEL))  # a label line starts that list
 _BULLET = re.compile(r"^\s*(?:[-–—•·▪◦●♦*]|\d{1,2}[.)])\s*(?P<text>\S.*)$")
+_COUNTY_LINE = re.compile(r"[\wåäöÅÄÖ ]+\s+län", re.IGNORECASE)  # "Västmanlands län" starts a county block
 _END_BLOCK = re.compile(r"^\s*(?:läs mer|se även|för mer information|besök)\b", re.IGNORECASE)
 
 
@@ -88,6 +90,13 @@ class _Block:
         return self.target_groups if mode == "targets" else self.measures
 
 
+@lru_cache(maxsize=1)
+def _heading_variants() -> tuple[tuple[str, ...], tuple[tuple[str, str], ...]]:
+    """Region variants of 5+ characters, longest first: (the variants, (variant, region) pairs)."""
+    ordered = [v for v in sorted(region_variants(), key=len, reverse=True) if len(v) >= 5]
+    return tuple(ordered), tuple((v, region_variants()[v]) for v in ordered)
+
+
 def _region_heading(line: str) -> tuple[str, str] | None:
     """(canonical region, text before it) when the line is a region heading, possibly glued
     to a preceding link text ("Läs mer om ...prioriteringarÖstra Mellansverige")."""
@@ -97,13 +106,15 @@ def _region_heading(line: str) -> tuple[str, str] | None:
     r = canonical_region(s)
     if r:
         return r, ""
-    for variant in sorted(region_variants(), key=len, reverse=True):
-        if len(variant) < 5:
-            continue
-        if s.casefold().endswith(variant):
+    folded = s.casefold()
+    ends, pairs = _heading_variants()
+    if not folded.endswith(ends):  # one C call rules out nearly every line
+        return None
+    for variant, region in pairs:
+        if folded.endswith(variant):
             head = s[: len(s) - len(variant)]
             if head and head[-1].islower() and _END_BLOCK.match(head):
-                return region_variants()[variant], head
+                return region, head
     return None
 
 
@@ -120,19 +131,23 @@ def _period(text: str) -> str | None:
     return found.pop() if len(found) == 1 else None
 
 
+_OBJECTIVE_DEF = re.compile(r"^\s*\*?\s*(" + _ROMAN_RE + r")\.\s+(?P<t>[A-ZÅÄÖ].{5,})$")
+_OBJECTIVE_MENTION = re.compile(
+    r"särskil(?:t|da)\s+mål(?:en)?\s+(?P<list>" + _ROMAN_RE + r"(?:\s*(?:,|och|&|samt)\s*" + _ROMAN_RE + r")*)\b",
+    re.IGNORECASE,
+)
+
+
 def _specific_objectives(text: str) -> list[str]:
     """["VI: Främja livslångt lärande ...", ...]: from definition lines "*VI. Främja ...",
     else from mentions "särskilt mål VI" / "särskilda mål VI och VII" named from the table."""
     defs: dict[str, str] = {}
     for line in text.splitlines():
-        m = re.match(r"^\s*\*?\s*(" + _ROMAN_RE + r")\.\s+(?P<t>[A-ZÅÄÖ].{5,})$", line)
+        m = _OBJECTIVE_DEF.match(line)
         if m and m.group(1) not in defs:
             defs[m.group(1)] = " ".join(m.group("t").split())
     mentioned: list[str] = []
-    for m in re.finditer(
-        r"särskil(?:t|da)\s+mål(?:en)?\s+(?P<list>" + _ROMAN_RE + r"(?:\s*(?:,|och|&|samt)\s*" + _ROMAN_RE + r")*)\b",
-        text, re.IGNORECASE,
-    ):
+    for m in _OBJECTIVE_MENTION.finditer(text):
         for code in re.findall(_ROMAN_RE, m.group("list")):
             if code not in mentioned:
                 mentioned.append(code)
@@ -155,16 +170,22 @@ def _specific_objectives(text: str) -> list[str]:
 _PLAN_CUE = re.compile(r"handlingsplan|socialfondsplan|regional(?:a)?\s+plan|regionala\s+prioriteringar", re.IGNORECASE)
 
 
+@lru_cache(maxsize=1)
+def _plan_region_pattern() -> re.Pattern[str]:
+    alt = "|".join(re.escape(v) for v in sorted(region_variants(), key=len, reverse=True))
+    return re.compile(r"(?<![\wåäö])(" + alt + r")s?(?![\wåäö])(?!\s+län)", re.IGNORECASE)
+
+
 def _plan_region(text: str) -> str | None:
     """The one region a single-region action plan is about (title line first)."""
-    alt = "|".join(re.escape(v) for v in sorted(region_variants(), key=len, reverse=True))
-    pat = re.compile(r"(?<![\wåäö])(" + alt + r")s?(?![\wåäö])(?!\s+län)", re.IGNORECASE)
+    pat = _plan_region_pattern()
+    variants = region_variants()
     for line in text.splitlines():
         if re.search(r"handlingsplan|socialfondsplan|regional plan", line, re.IGNORECASE):
-            found = {region_variants()[m.group(1).casefold()] for m in pat.finditer(line)}
+            found = {variants[m.group(1).casefold()] for m in pat.finditer(line)}
             if len(found) == 1:
                 return found.pop()
-    found = {region_variants()[m.group(1).casefold()] for m in pat.finditer(text)}
+    found = {variants[m.group(1).casefold()] for m in pat.finditer(text)}
     found.discard("Nationellt")
     return found.pop() if len(found) == 1 else None
 
@@ -200,7 +221,7 @@ def extract_regional_priorities(text: str) -> list[dict[str, Any]]:
             if counties:
                 cur.counties = counties
                 continue
-        c = county_name(s) if re.fullmatch(r"[\wåäöÅÄÖ ]+\s+län", s, re.IGNORECASE) else None
+        c = county_name(s) if _COUNTY_LINE.fullmatch(s) else None
         if c:
             cur = _Block(region=region_block.region, counties=[c])
             blocks.append(cur)

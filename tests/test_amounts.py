@@ -15,10 +15,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pipeline.amounts import (
+    _AMOUNT_IN_PROSE,
     _APPROX,
+    _DIGIT,
     _NEGATIVE_BEFORE,
     _RANGE_BEFORE,
     _UNIT_SCALE,
+    _WORD_AMOUNT,
+    _WORD_UNIT,
     AmountMatch,
     _to_kronor,
     find_amounts,
@@ -185,3 +189,17 @@ def test_int_reads_every_digit_like_decimal() -> None:
 def test_text_before_an_amount_matters_only_when_there_is_some() -> None:
     """parse_amount_detailed skips these three searches when the amount starts the value."""
     assert not any(p.search("") for p in (_APPROX, _RANGE_BEFORE, _NEGATIVE_BEFORE))
+
+
+_PROSE_BITS = st.sampled_from(["Fem", "miljoner", "MILJARD", "tusen", "kronor", "KR", "2 761 412", "٣", "\u0130", "\u0131",
+                               "\u017f", "\u212a", "tuſen", "mİljon", " ", ",", "."])
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.one_of(_PROSE_BITS, st.text(max_size=6)), max_size=12).map("".join))
+def test_find_amounts_gates_never_hide_a_match(text: str) -> None:
+    """find_amounts skips a pattern when its gate finds nothing; the gate must then be right."""
+    if _AMOUNT_IN_PROSE.search(text):
+        assert _DIGIT.search(text)
+    if _WORD_AMOUNT.search(text):
+        assert _WORD_UNIT.search(text)

@@ -136,7 +136,8 @@ def risky_names() -> frozenset[str]:
 
 
 def _norm_space(text: str) -> str:
-    return re.sub(r"\s+", " ", text).strip()
+    """Whitespace runs -> one space, stripped (str.split() splits exactly where regex \\s does)."""
+    return " ".join(text.split())
 
 
 @lru_cache(maxsize=1)
