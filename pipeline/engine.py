@@ -9,32 +9,43 @@ from __future__ import annotations
 
 import gc
 import multiprocessing as mp
-import pickle
-from typing import Any, Callable, Iterable, Iterator, Protocol, cast
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Protocol, cast
 
 from pipeline.models import RawDocument
 
+if TYPE_CHECKING:
+    from pipeline.rows import ExtractedChunk
+
 
 Batch = tuple[list[RawDocument], list[RawDocument]]  # (all documents of a batch, those to extract)
+Chunks = list["ExtractedChunk"]  # the extracted documents of a batch, in order, a chunk at a time
+ChunkFn = Callable[[list[RawDocument]], "ExtractedChunk"]
+
+CHUNK_PAGES = 64  # pages per task: Arrow conversion and pickling cost less per page in bulk
+
+
+def chunked(docs: list[RawDocument], workers: int) -> list[list[RawDocument]]:
+    """Consecutive chunks of at most CHUNK_PAGES documents; a small batch is cut into about
+    four chunks per worker, so each gets some. The tables never depend on the chunking."""
+    size = max(1, min(CHUNK_PAGES, -(-len(docs) // (workers * 4))))
+    return [docs[i:i + size] for i in range(0, len(docs), size)]
 
 
 class Engine(Protocol):
-    def map_batches(self, fn: Callable[[RawDocument], bytes],
-                    batches: Iterable[Batch]) -> Iterator[tuple[list[RawDocument], list[RawDocument], list[bytes]]]: ...
+    def map_batches(self, fn: ChunkFn, batches: Iterable[Batch]) -> Iterator[tuple[list[RawDocument], list[RawDocument], Chunks]]: ...
     def close(self) -> None: ...
 
 
 class _Pipelined:
     """Keeps the next batch running on the workers while the caller writes the current one."""
 
-    def submit(self, fn: Callable[[RawDocument], bytes], docs: list[RawDocument]) -> Any:
+    def submit(self, fn: ChunkFn, docs: list[RawDocument]) -> Any:
         raise NotImplementedError
 
-    def result(self, handle: Any) -> list[bytes]:
+    def result(self, handle: Any) -> Chunks:
         raise NotImplementedError
 
-    def map_batches(self, fn: Callable[[RawDocument], bytes],
-                    batches: Iterable[Batch]) -> Iterator[tuple[list[RawDocument], list[RawDocument], list[bytes]]]:
+    def map_batches(self, fn: ChunkFn, batches: Iterable[Batch]) -> Iterator[tuple[list[RawDocument], list[RawDocument], Chunks]]:
         pending: tuple[list[RawDocument], list[RawDocument], Any] | None = None
         for batch, todo in batches:
             handle = self.submit(fn, todo)
@@ -45,14 +56,14 @@ class _Pipelined:
             yield pending[0], pending[1], self.result(pending[2])
 
 
-def extract_document(doc: RawDocument) -> bytes:
-    """The per-page stages for one document, importing them (spaCy included) on first use.
-
-    The result comes back pickled: it crosses to the main process as these bytes anyway, and
-    the main process stores them in the page state as they are instead of pickling it again."""
+def extract_chunk(docs: list[RawDocument], contacts: str = "keep") -> ExtractedChunk:
+    """The per-page stages for consecutive documents, importing them (spaCy included) on first
+    use; the contacts policy is applied here, before anything is stored or written."""
+    from pipeline.contacts import apply_to_result
     from pipeline.process import process_document
+    from pipeline.rows import extracted_chunk
 
-    return pickle.dumps(process_document(doc), protocol=pickle.HIGHEST_PROTOCOL)
+    return extracted_chunk([apply_to_result(process_document(d), contacts) for d in docs])
 
 
 _frozen = False  # set by warm_up; inherited by forked workers with the frozen objects
@@ -85,13 +96,12 @@ class InProcess:
     def __init__(self) -> None:
         self._warm = False
 
-    def map_batches(self, fn: Callable[[RawDocument], bytes],
-                    batches: Iterable[Batch]) -> Iterator[tuple[list[RawDocument], list[RawDocument], list[bytes]]]:
+    def map_batches(self, fn: ChunkFn, batches: Iterable[Batch]) -> Iterator[tuple[list[RawDocument], list[RawDocument], Chunks]]:
         for batch, todo in batches:
             if todo and not self._warm:
                 warm_up()  # as a pool worker would: load once, then freeze for the GC
                 self._warm = True
-            yield batch, todo, [fn(d) for d in todo]
+            yield batch, todo, [fn(c) for c in chunked(todo, 1)]
 
     def close(self) -> None:
         pass
@@ -114,14 +124,13 @@ class ProcessPool(_Pipelined):
             self._pool = mp.get_context("fork").Pool(self.workers)
         return self._pool
 
-    def submit(self, fn: Callable[[RawDocument], bytes], docs: list[RawDocument]) -> Any:
+    def submit(self, fn: ChunkFn, docs: list[RawDocument]) -> Any:
         if not docs:
             return None
-        chunk = max(1, min(32, len(docs) // (self.workers * 4) or 1))
-        return self.pool.map_async(fn, docs, chunksize=chunk)
+        return self.pool.map_async(fn, chunked(docs, self.workers), chunksize=1)
 
-    def result(self, handle: Any) -> list[bytes]:
-        results: list[bytes] = handle.get() if handle is not None else []
+    def result(self, handle: Any) -> Chunks:
+        results: Chunks = handle.get() if handle is not None else []
         return results
 
     def close(self) -> None:
@@ -139,17 +148,19 @@ class DaskEngine(_Pipelined):
         self.own_client = not isinstance(scheduler, Client)
         self.client: Client = Client(scheduler) if self.own_client else cast(Client, scheduler)
         self._warm = False
+        self._threads = 1
 
-    def submit(self, fn: Callable[[RawDocument], bytes], docs: list[RawDocument]) -> Any:
+    def submit(self, fn: ChunkFn, docs: list[RawDocument]) -> Any:
         if not docs:
             return []
         if not self._warm:
             self.client.run(warm_up)
+            self._threads = max(1, sum(self.client.nthreads().values()))
             self._warm = True
-        return self.client.map(fn, docs, pure=False)
+        return self.client.map(fn, chunked(docs, self._threads), pure=False)
 
-    def result(self, handle: Any) -> list[bytes]:
-        results: list[bytes] = self.client.gather(handle) if handle else []
+    def result(self, handle: Any) -> Chunks:
+        results: Chunks = self.client.gather(handle) if handle else []
         return results
 
     def close(self) -> None:

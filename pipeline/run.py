@@ -10,27 +10,27 @@ everything succeeded.
 
 from __future__ import annotations
 
-import dataclasses
 import hashlib
 import os
-import pickle
 import re
 import time
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from functools import lru_cache
+from functools import lru_cache, partial
 from itertools import islice
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator
 
+import pyarrow as pa
+
 from pipeline import __version__
-from pipeline.contacts import apply_to_result
-from pipeline.engine import extract_document, make_engine
+from pipeline.engine import extract_chunk, make_engine
 from pipeline.lock import OutputLock
 from pipeline.merge import merge_projects, single_page_projects
 from pipeline.models import Issue, PageResult, RawDocument
 from pipeline.read import DEFAULT_MAX_BYTES, iter_documents
+from pipeline.rows import ExtractedChunk, issue_row, page_row, page_spans, table_rows
 from pipeline.schemas import table_names
 from pipeline.state import PageState
 from pipeline.write import StreamingTables, arrow_schema, to_arrow
@@ -100,22 +100,6 @@ def reason_kind(reason: str, source_file: str) -> str:
     r = reason.replace(base, "FILE").replace(Path(base).name, "FILE")
     r = re.sub(r"\d+", "N", r)
     return re.split(r"[(;]", r, maxsplit=1)[0].strip(" :,")[:80]
-
-
-def page_row(r: PageResult) -> dict[str, Any]:
-    return {
-        "source_file": r.source_file, "page_sha256": r.page_sha256, "n_bytes": r.n_bytes,
-        "page_kind": r.page_kind, "template": r.template, "status": r.status, "reason": r.reason,
-        "source_url": r.source_url, "fetched_at": r.fetched_at,
-    }
-
-
-_ISSUE_FIELDS = tuple(f.name for f in dataclasses.fields(Issue))
-
-
-def issue_row(i: Issue) -> dict[str, Any]:
-    """An issue as a table row (its fields are plain strings: no deep copy as in `asdict`)."""
-    return {name: getattr(i, name) for name in _ISSUE_FIELDS}
 
 
 def as_duplicate(r: PageResult, first: str) -> PageResult:
@@ -190,20 +174,25 @@ def _run_locked(raw_dir: Path, out_dir: Path, *, max_bytes: int, workers: int, e
 
         names = list(CORE_TABLES) + [t for t in table_names() if t not in CORE_TABLES and t != "runs"]
         builder = _TableBuilder(out_dir, names, state, summary, issues_by_code)
-        for batch, todo, results in executor.map_batches(extract_document, planned()):
-            fresh: dict[str, bytes] = {}
-            for doc, blob in zip(todo, results):
+        for batch, todo, chunks in executor.map_batches(partial(extract_chunk, contacts=contacts), planned()):
+            fresh: dict[str, tuple[ExtractedChunk, int]] = {}
+            pages = ((chunk, p) for chunk in chunks for p in range(len(chunk)))
+            for doc, (chunk, p) in zip(todo, pages):
                 if doc.source_file in state.known:
                     summary.pages_changed += 1
                 else:
                     summary.pages_new += 1
-                fresh[doc.source_file] = blob
+                fresh[doc.source_file] = (chunk, p)
+                state.store(chunk.heads[p], chunk.blobs[p])  # the full result, pickled by the worker
             if fresh or full:
                 builder.start()  # the tables will change: write while the workers go on
             for doc in batch:
-                # unpickled only when written: one page's objects at a time, not a batch's (less GC)
-                pickled = fresh.get(doc.source_file)
-                builder.add(doc.source_file, None if pickled is None else _stored(pickled, state, contacts))
+                got = fresh.get(doc.source_file)
+                if got is None:
+                    builder.add(doc.source_file)
+                else:
+                    builder.add_extracted(*got)
+            builder.end_run()
             emit("progress", {"pages": len(order)})
         summary.pages_unchanged = len(order) - summary.pages_new - summary.pages_changed
         seen = set(order)
@@ -213,7 +202,7 @@ def _run_locked(raw_dir: Path, out_dir: Path, *, max_bytes: int, workers: int, e
             builder.start()
         if keep_removed:
             for sf in removed:
-                builder.add(sf, None)
+                builder.add(sf)
         else:
             state.remove(removed)
         if builder.tables is None:
@@ -243,20 +232,13 @@ def _run_locked(raw_dir: Path, out_dir: Path, *, max_bytes: int, workers: int, e
     return summary
 
 
-def _stored(blob: bytes, state: PageState, contacts: str) -> PageResult:
-    """A freshly extracted page's result, stored in the state (with the contacts policy applied)."""
-    result: PageResult = pickle.loads(blob)
-    if contacts == "keep":
-        state.store(result, blob)
-    else:
-        result = apply_to_result(result, contacts)
-        state.store(result)
-    return result
-
-
 class _TableBuilder:
     """Writes every page's result into the tables in RAW_DIR order, but only once the run
-    knows the tables must change: until then it only remembers which pages it has passed."""
+    knows the tables must change: until then it only remembers which pages it has passed.
+
+    A page extracted in this run arrives as part of an `ExtractedChunk`: its pages row is
+    written at once, its other rows (already Arrow) when the run of consecutive pages of that
+    chunk ends, as slices of the chunk's tables without the duplicate pages."""
 
     def __init__(self, out_dir: Path, names: list[str], state: PageState, summary: RunSummary,
                  issues_by_code: Counter[str]) -> None:
@@ -266,6 +248,7 @@ class _TableBuilder:
         self.deferred: list[str] = []
         self.first_by_sha: dict[str, str] = {}
         self.pages_per_key: Counter[str] = Counter()
+        self._run: tuple[ExtractedChunk, int, int, list[int]] | None = None  # chunk, start, stop, duplicates
 
     def start(self) -> None:
         if self.tables is None:
@@ -274,22 +257,53 @@ class _TableBuilder:
                 self._emit(self.state.load(sf))
             self.deferred = []
 
-    def add(self, source_file: str, result: PageResult | None) -> None:
-        """A page in reading order; `result` when it was just extracted, else it is stored."""
+    def add(self, source_file: str) -> None:
+        """A page in reading order whose result is in the state (unchanged, or kept removed)."""
         if self.tables is None:
             self.deferred.append(source_file)
         else:
-            self._emit(result if result is not None else self.state.load(source_file))
+            self.end_run()
+            self._emit(self.state.load(source_file))
+
+    def add_extracted(self, chunk: ExtractedChunk, p: int) -> None:
+        """Page p of a chunk extracted in this run, in reading order (the tables are started)."""
+        run = self._run
+        if run is None or run[0] is not chunk or run[2] != p:
+            self.end_run()
+            run = self._run = (chunk, p, p, [])
+        written = _emit_page(chunk.heads[p], chunk.project_keys[p], chunk.issue_codes[p], self.first_by_sha,
+                             self._tables(), self.summary, self.issues_by_code, self.pages_per_key)
+        self._run = (chunk, run[1], p + 1, run[3] if written else [*run[3], p])
+
+    def end_run(self) -> None:
+        """Write the other rows of the pages added by `add_extracted` since the last call."""
+        if self._run is None:
+            return
+        chunk, start, stop, dropped = self._run
+        self._run = None
+        tables = self._tables()
+        for t, (rows, offsets) in chunk.tables.items():
+            spans = page_spans(offsets, start, stop, dropped)
+            if len(spans) == 1 and spans[0] == (0, rows.num_rows):
+                tables.add_arrow(t, rows)
+            elif spans:
+                tables.add_arrow(t, pa.concat_tables([rows.slice(a, n) for a, n in spans]))
+
+    def _tables(self) -> StreamingTables:
+        assert self.tables is not None
+        return self.tables
 
     def _emit(self, result: PageResult) -> None:
-        assert self.tables is not None
-        _emit_result(result, self.first_by_sha, self.tables, self.summary, self.issues_by_code, self.pages_per_key)
+        _emit_result(result, self.first_by_sha, self._tables(), self.summary, self.issues_by_code, self.pages_per_key)
 
 
-def _emit_result(result: PageResult, first_by_sha: dict[str, str], tables: StreamingTables,
-                 summary: RunSummary, issues_by_code: Counter[str], pages_per_key: Counter[str]) -> None:
-    """Write one page's rows (or mark it a duplicate of an earlier page with the same content)."""
-    if result.status != "rejected" and result.page_sha256 in first_by_sha:
+def _emit_page(result: PageResult, project_key: str | None, issue_codes: list[str], first_by_sha: dict[str, str],
+               tables: StreamingTables, summary: RunSummary, issues_by_code: Counter[str],
+               pages_per_key: Counter[str]) -> bool:
+    """Write one page's pages row and count it; False when it is a duplicate of an earlier page
+    with the same content (then its other rows must not be written)."""
+    duplicate = result.status != "rejected" and result.page_sha256 in first_by_sha
+    if duplicate:
         result = as_duplicate(result, first_by_sha[result.page_sha256])
     elif result.status != "rejected":
         first_by_sha[result.page_sha256] = result.source_file
@@ -297,17 +311,24 @@ def _emit_result(result: PageResult, first_by_sha: dict[str, str], tables: Strea
     summary.by_kind_status[(result.page_kind or "unreadable", result.status)] += 1
     if result.status == "rejected" and result.reason:
         summary.rejected_reasons[reason_kind(result.reason, result.source_file)] += 1
+    tables.add("pages", [page_row(result)])
+    if duplicate:
+        return False
     for stage, s in result.timings.items():
         summary.stage_seconds[stage] = summary.stage_seconds.get(stage, 0.0) + s
-    tables.add("pages", [page_row(result)])
-    if result.project is not None:
-        tables.add("project_pages", [result.project])
-        pages_per_key[result.project["project_key"]] += 1
-    if result.issues:
-        issues_by_code.update(i.code for i in result.issues)
-        tables.add("issues", [issue_row(i) for i in result.issues])
-    for t, rows in result.rows.items():
-        if rows:
+    if project_key is not None:
+        pages_per_key[project_key] += 1
+    issues_by_code.update(issue_codes)
+    return True
+
+
+def _emit_result(result: PageResult, first_by_sha: dict[str, str], tables: StreamingTables,
+                 summary: RunSummary, issues_by_code: Counter[str], pages_per_key: Counter[str]) -> None:
+    """Write one stored page's rows (or mark it a duplicate of an earlier page with the same content)."""
+    key = result.project["project_key"] if result.project is not None else None
+    if _emit_page(result, key, [i.code for i in result.issues], first_by_sha, tables, summary, issues_by_code,
+                  pages_per_key):
+        for t, rows in table_rows(result).items():
             tables.add(t, rows)
 
 
@@ -319,7 +340,6 @@ def _write_projects(tables: StreamingTables, issues_by_code: Counter[str], pages
     follows the number of multi-page projects in flight, not the size of the dump. Projects
     with one page (most) stay in Arrow; only the pages of the others become Python rows.
     """
-    import pyarrow as pa
     import pyarrow.parquet as pq
 
     schema = arrow_schema("projects")

@@ -129,7 +129,9 @@ class StreamingTables:
             self.n_converted[table] = self.n_converted.get(table, 0) + len(rows)
             self.buffers[table] = []
 
-    def _flush(self, table: str) -> None:
+    def _flush(self, table: str, *, final: bool = False) -> None:
+        """Write row groups of exactly `flush_rows` rows (at the end: the rest), so the file is
+        the same however the rows arrived (page by page, or a chunk of pages at a time)."""
         self._convert(table)
         pieces = self.converted.pop(table, None) or [to_arrow(table, [])]
         self.n_converted.pop(table, None)
@@ -141,7 +143,16 @@ class StreamingTables:
             self.writers[table] = w
         else:
             t = t.replace_schema_metadata(w.schema.metadata)
-        w.write_table(t)
+        start = 0
+        while t.num_rows - start >= self.flush_rows:
+            w.write_table(t.slice(start, self.flush_rows))
+            start += self.flush_rows
+        rest = t.num_rows - start
+        if final and (rest or t.num_rows == 0):
+            w.write_table(t.slice(start))  # the last row group (an empty table: its one empty group)
+        elif rest:
+            self.converted[table] = [t.slice(start)]  # waits for more rows
+            self.n_converted[table] = rest
 
     def path(self, table: str) -> Path:
         """Where a table is staged (complete once `finish(table)` was called)."""
@@ -149,7 +160,7 @@ class StreamingTables:
 
     def finish(self, table: str) -> None:
         if self.buffers.get(table) or self.converted.get(table) or table not in self.writers:
-            self._flush(table)
+            self._flush(table, final=True)
         self.writers.pop(table).close()
 
     def commit(self) -> dict[str, Path]:

@@ -1,0 +1,108 @@
+"""Pages' results as table rows.
+
+The main process writes the `pages` table itself: it alone sees every page in order, so it
+decides which pages are duplicates of earlier ones. Every other table's rows are turned into
+Arrow where the pages were extracted (a pool worker or a Dask worker), a chunk of pages at a
+time (`extracted_chunk`), so the main process only slices and appends them: unpickling each
+page's row dicts and converting them again in one process was the largest part of its work.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import pickle
+from dataclasses import dataclass
+from itertools import accumulate
+from typing import Any
+
+import pyarrow as pa
+
+from pipeline.models import Issue, PageResult
+from pipeline.write import to_arrow
+
+
+def page_row(r: PageResult) -> dict[str, Any]:
+    return {
+        "source_file": r.source_file, "page_sha256": r.page_sha256, "n_bytes": r.n_bytes,
+        "page_kind": r.page_kind, "template": r.template, "status": r.status, "reason": r.reason,
+        "source_url": r.source_url, "fetched_at": r.fetched_at,
+    }
+
+
+_ISSUE_FIELDS = tuple(f.name for f in dataclasses.fields(Issue))
+
+
+def issue_row(i: Issue) -> dict[str, Any]:
+    """An issue as a table row (its fields are plain strings: no deep copy as in `asdict`)."""
+    return {name: getattr(i, name) for name in _ISSUE_FIELDS}
+
+
+def table_rows(r: PageResult) -> dict[str, list[dict[str, Any]]]:
+    """The page's rows for every table but `pages`, in the order they are written."""
+    out: dict[str, list[dict[str, Any]]] = {}
+    if r.project is not None:
+        out["project_pages"] = [r.project]
+    if r.issues:
+        out["issues"] = [issue_row(i) for i in r.issues]
+    for t, rows in r.rows.items():
+        if rows:
+            out.setdefault(t, []).extend(rows)
+    return out
+
+
+def head(r: PageResult) -> PageResult:
+    """The page without its rows: what the main process needs besides them."""
+    return dataclasses.replace(r, project=None, issues=[], rows={})
+
+
+@dataclass
+class ExtractedChunk:
+    """Consecutive pages as they come back from the per-page stages.
+
+    `tables` holds, per table, the rows of all pages as one Arrow table and where each page's
+    rows start: page p has rows offsets[p]:offsets[p + 1] (offsets has one entry per page + 1).
+    """
+
+    heads: list[PageResult]  # each page without its rows (see `head`)
+    project_keys: list[str | None]  # each page's project_key, None without a project row
+    issue_codes: list[list[str]]  # each page's issue codes, for the run summary
+    blobs: list[bytes]  # each page's full result, pickled, for the incremental state
+    tables: dict[str, tuple[pa.Table, list[int]]]
+
+    def __len__(self) -> int:
+        return len(self.heads)
+
+
+def extracted_chunk(results: list[PageResult]) -> ExtractedChunk:
+    """Consecutive pages' results -> an `ExtractedChunk` (one Arrow conversion per table)."""
+    per_table: dict[str, list[tuple[int, list[dict[str, Any]]]]] = {}
+    for p, r in enumerate(results):
+        for t, rows in table_rows(r).items():
+            per_table.setdefault(t, []).append((p, rows))
+    tables: dict[str, tuple[pa.Table, list[int]]] = {}
+    for t, parts in per_table.items():
+        counts = [0] * len(results)
+        flat: list[dict[str, Any]] = []
+        for p, rows in parts:
+            counts[p] = len(rows)
+            flat.extend(rows)
+        tables[t] = (to_arrow(t, flat), list(accumulate(counts, initial=0)))
+    return ExtractedChunk(
+        heads=[head(r) for r in results],
+        project_keys=[r.project["project_key"] if r.project is not None else None for r in results],
+        issue_codes=[[i.code for i in r.issues] for r in results],
+        blobs=[pickle.dumps(r, protocol=pickle.HIGHEST_PROTOCOL) for r in results],
+        tables=tables,
+    )
+
+
+def page_spans(offsets: list[int], start: int, stop: int, dropped: list[int]) -> list[tuple[int, int]]:
+    """Row spans (first row, row count) of pages start..stop-1 except the `dropped` ones,
+    contiguous pages merged into one span."""
+    spans: list[tuple[int, int]] = []
+    a = start
+    for p in [*sorted(dropped), stop]:
+        if p >= a and offsets[p] > offsets[a]:
+            spans.append((offsets[a], offsets[p] - offsets[a]))
+        a = max(a, p + 1)
+    return spans

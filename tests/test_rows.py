@@ -1,0 +1,142 @@
+"""Pages' results as rows: the chunks the workers send, and how the main process writes them.
+
+Pages extracted in a run reach the tables as slices of a chunk's Arrow tables; a page whose
+content repeats an earlier page keeps only its pages row ("duplicate of ..."), wherever it
+falls in a chunk, and the tables are the same with any chunking, any engine, and when the
+page comes from the incremental state instead.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pandas as pd
+import pyarrow as pa
+import pytest
+
+from pipeline.engine import chunked
+from pipeline.models import Issue, PageResult, RawDocument
+from pipeline.rows import extracted_chunk, page_spans, table_rows
+from pipeline.run import run
+from pipeline.write import to_arrow
+
+ROOT = Path(__file__).resolve().parent.parent
+PAGES = [ROOT / "raw" / "projektbanken" / n for n in ("2016_00412.txt", "fler_svetsare.txt", "gammal_limmad.txt")]
+
+# (offsets of a chunk's pages, start, stop, dropped pages) -> row spans (first row, count)
+SPANS = [
+    ([0, 2, 5, 6], 0, 3, [], [(0, 6)]),
+    ([0, 2, 5, 6], 1, 3, [], [(2, 4)]),
+    ([0, 2, 5, 6], 0, 3, [1], [(0, 2), (5, 1)]),
+    ([0, 2, 5, 6], 0, 3, [0, 2], [(2, 3)]),
+    ([0, 2, 5, 6], 0, 3, [0, 1, 2], []),
+    ([0, 0, 0, 4], 0, 2, [], []),  # pages without rows in this table
+    ([0, 0, 3, 3], 0, 3, [2], [(0, 3)]),  # a dropped page without rows
+    ([0, 1, 2, 3, 4], 1, 4, [2], [(1, 1), (3, 1)]),
+]
+
+
+@pytest.mark.parametrize("offsets,start,stop,dropped,expected", SPANS)
+def test_page_spans(offsets: list[int], start: int, stop: int, dropped: list[int], expected: list[tuple[int, int]]) -> None:
+    assert page_spans(offsets, start, stop, dropped) == expected
+
+
+def _result(name: str, n_fields: int, n_issues: int, project: bool) -> PageResult:
+    r = PageResult(source_file=name, page_sha256=name, n_bytes=1, page_kind="project", template="t",
+                   status="extracted", reason=None)
+    if project:
+        r.project = {"project_key": f"k-{name}", "source_file": name, "title": name}
+    r.issues = [Issue(name, None, "f", "info", f"c{i}", "m", None) for i in range(n_issues)]
+    if n_fields:
+        r.rows["page_fields"] = [{"source_file": name, "field": f"f{i}", "label": "L", "value": "v"} for i in range(n_fields)]
+    return r
+
+
+def test_a_chunk_holds_every_page_row_in_order() -> None:
+    results = [_result("a", 2, 0, True), _result("b", 0, 1, False), _result("c", 3, 2, True), _result("d", 0, 0, False)]
+    chunk = extracted_chunk(results)
+    assert chunk.project_keys == ["k-a", None, "k-c", None]
+    assert chunk.issue_codes == [[], ["c0"], ["c0", "c1"], []]
+    assert all(h.project is None and not h.issues and not h.rows for h in chunk.heads)
+    assert sorted(chunk.tables) == ["issues", "page_fields", "project_pages"]
+    for t, (rows, offsets) in chunk.tables.items():
+        assert len(offsets) == len(results) + 1
+        for p, r in enumerate(results):
+            own = rows.slice(offsets[p], offsets[p + 1] - offsets[p])
+            assert own.equals(to_arrow(t, table_rows(r).get(t, [])))
+
+
+@pytest.mark.parametrize("n,workers", [(1, 1), (5, 1), (9, 2), (300, 2), (33, 4)])
+def test_chunks_cover_the_documents_in_order(n: int, workers: int) -> None:
+    docs = [RawDocument(source_file=str(i), data=b"", n_bytes=0, sha256=str(i)) for i in range(n)]
+    chunks = chunked(docs, workers)
+    assert [d for c in chunks for d in c] == docs
+    assert max(map(len, chunks)) <= 64
+
+
+def _tables(out: Path) -> dict[str, pd.DataFrame]:
+    return {p.stem: pd.read_parquet(p) for p in sorted(out.glob("*.parquet")) if p.stem != "runs"}
+
+
+COPIES = {"a2_copy_of_a1.txt": "a1.txt", "c_copy.txt": "c.txt", "f_copy.txt": "f.txt"}
+
+
+@pytest.fixture()
+def dump_with_copies(tmp_path: Path) -> Path:
+    """Nine project pages, three of them byte-for-byte copies of an earlier one. One worker
+    cuts them into chunks of three, so every copy sits in the middle of its chunk."""
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    a, b, c = (p.read_bytes() for p in PAGES)
+    files = {"a1.txt": a, "a2_copy_of_a1.txt": a, "b.txt": b, "c.txt": c, "c_copy.txt": c,
+             "d.txt": b + b"\nEn rad till.\n", "f.txt": a + b"\nEn annan rad.\n", "f_copy.txt": a + b"\nEn annan rad.\n",
+             "g.txt": c + b"\nOch en till.\n"}
+    for name, data in files.items():
+        (raw / name).write_bytes(data)
+    return raw
+
+
+def test_a_copied_page_keeps_only_its_pages_row(dump_with_copies: Path, tmp_path: Path) -> None:
+    run(dump_with_copies, tmp_path / "out", full=True)
+    t = _tables(tmp_path / "out")
+    pages = t["pages"].set_index("source_file")
+    for copy, first in COPIES.items():
+        assert (pages.loc[copy, "status"], pages.loc[copy, "reason"]) == ("skipped", f"duplicate of {first}")
+    for name, frame in t.items():
+        if name != "pages" and "source_file" in frame:
+            assert not set(COPIES) & set(frame["source_file"]), name
+    originals = ["a1.txt", "b.txt", "c.txt", "d.txt", "f.txt", "g.txt"]
+    assert list(t["project_pages"]["source_file"]) == originals
+    assert list(dict.fromkeys(t["page_fields"]["source_file"])) == originals
+
+
+@pytest.mark.parametrize("workers,batch_size", [(1, 1), (1, 2), (2, 3), (2, 512)])
+def test_copies_give_the_same_tables_with_any_chunking(dump_with_copies: Path, tmp_path: Path,
+                                                       workers: int, batch_size: int) -> None:
+    run(dump_with_copies, tmp_path / "ref", full=True)
+    run(dump_with_copies, tmp_path / "out", full=True, workers=workers, batch_size=batch_size)
+    ref, got = _tables(tmp_path / "ref"), _tables(tmp_path / "out")
+    for name in ref:
+        pd.testing.assert_frame_equal(ref[name], got[name], check_exact=True, obj=name)
+
+
+def test_stored_and_fresh_pages_mix_in_reading_order(dump_with_copies: Path, tmp_path: Path) -> None:
+    """Second run: only b.txt changed, so its rows come from a chunk and the others' from the
+    state, interleaved in reading order; the copies stay copies."""
+    out = tmp_path / "out"
+    run(dump_with_copies, out)
+    (dump_with_copies / "b.txt").write_bytes(PAGES[1].read_bytes() + b"\nNy text.\n")
+    s = run(dump_with_copies, out, batch_size=2)
+    assert (s.pages_changed, s.pages_unchanged) == (1, 8)
+    run(dump_with_copies, tmp_path / "full", full=True)
+    ref, got = _tables(tmp_path / "full"), _tables(out)
+    for name in ref:
+        pd.testing.assert_frame_equal(ref[name], got[name], check_exact=True, obj=name)
+
+
+def test_arrow_slices_concatenate_to_the_rows() -> None:
+    rows = to_arrow("issues", [{"source_file": f"p{i}", "field": "f", "severity": "info", "code": "c", "message": "m"}
+                               for i in range(6)])
+    parts = pa.concat_tables([rows.slice(a, n) for a, n in page_spans([0, 2, 5, 6], 0, 3, [1])])
+    assert parts.column("source_file").to_pylist() == ["p0", "p1", "p5"]
