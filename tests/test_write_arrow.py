@@ -227,3 +227,14 @@ def test_a_table_without_rows_is_written_empty(tmp_path: Path) -> None:
     final = tables.commit()
     for t in ("calls", "issues"):
         assert_same(pq.read_table(final[t]), reference_table(t, []))
+
+
+def test_a_run_gives_the_callers_arrow_memory_pool_back(tmp_path: Path) -> None:
+    from pipeline.run import run
+
+    before = pa.default_memory_pool().backend_name
+    seen: list[str] = []
+    run(Path(__file__).resolve().parent.parent / "raw" / "esfplus", tmp_path / "out", full=True,
+        log=lambda event, data: seen.append(pa.default_memory_pool().backend_name))
+    assert seen and set(seen) == {"system"}
+    assert pa.default_memory_pool().backend_name == before
