@@ -2,9 +2,10 @@
 
 The main process writes the `pages` table itself: it alone sees every page in order, so it
 decides which pages are duplicates of earlier ones. Every other table's rows are turned into
-Arrow where the pages were extracted (a pool worker or a Dask worker), a chunk of pages at a
-time (`extracted_chunk`), so the main process only slices and appends them: unpickling each
-page's row dicts and converting them again in one process was the largest part of its work.
+columns where the pages were extracted (a pool worker or a Dask worker), a chunk of pages at
+a time (`extracted_chunk`), so the main process makes one Arrow table per chunk and table and
+only slices and appends it: unpickling each page's row dicts and converting them one page at a
+time was the largest part of its work.
 """
 
 from __future__ import annotations
@@ -13,12 +14,12 @@ import dataclasses
 import pickle
 from dataclasses import dataclass
 from itertools import accumulate
-from typing import Any
+from typing import Any, Iterator
 
 import pyarrow as pa
 
 from pipeline.models import Issue, PageResult
-from pipeline.write import to_arrow
+from pipeline.write import columns_to_arrow, to_columns
 
 
 def page_row(r: PageResult) -> dict[str, Any]:
@@ -59,18 +60,27 @@ def head(r: PageResult) -> PageResult:
 class ExtractedChunk:
     """Consecutive pages as they come back from the per-page stages.
 
-    `tables` holds, per table, the rows of all pages as one Arrow table and where each page's
-    rows start: page p has rows offsets[p]:offsets[p + 1] (offsets has one entry per page + 1).
+    `columns` holds, per table, the rows of all pages as columns (`write.to_columns`; the main
+    process makes them Arrow) and where each page's rows start: page p has rows
+    offsets[p]:offsets[p + 1] (offsets has one entry per page, plus one).
     """
 
     heads: list[PageResult]  # each page without its rows (see `head`)
     project_keys: list[str | None]  # each page's project_key, None without a project row
     issue_codes: list[list[str]]  # each page's issue codes, for the run summary
     blobs: list[bytes]  # each page's full result, pickled, for the incremental state
-    tables: dict[str, tuple[pa.Table, list[int]]]
+    columns: dict[str, tuple[list[list[Any]], list[int]]]
+    _arrow: dict[str, pa.Table] = dataclasses.field(default_factory=dict, repr=False)
 
     def __len__(self) -> int:
         return len(self.heads)
+
+    def tables(self) -> Iterator[tuple[str, pa.Table, list[int]]]:
+        """(table, its rows as Arrow, row offsets per page), converted once per chunk."""
+        for t, (columns, offsets) in self.columns.items():
+            if t not in self._arrow:
+                self._arrow[t] = columns_to_arrow(t, columns)
+            yield t, self._arrow[t], offsets
 
 
 def extracted_chunk(results: list[PageResult]) -> ExtractedChunk:
@@ -79,20 +89,20 @@ def extracted_chunk(results: list[PageResult]) -> ExtractedChunk:
     for p, r in enumerate(results):
         for t, rows in table_rows(r).items():
             per_table.setdefault(t, []).append((p, rows))
-    tables: dict[str, tuple[pa.Table, list[int]]] = {}
+    tables: dict[str, tuple[list[list[Any]], list[int]]] = {}
     for t, parts in per_table.items():
         counts = [0] * len(results)
         flat: list[dict[str, Any]] = []
         for p, rows in parts:
             counts[p] = len(rows)
             flat.extend(rows)
-        tables[t] = (to_arrow(t, flat), list(accumulate(counts, initial=0)))
+        tables[t] = (to_columns(t, flat), list(accumulate(counts, initial=0)))
     return ExtractedChunk(
         heads=[head(r) for r in results],
         project_keys=[r.project["project_key"] if r.project is not None else None for r in results],
         issue_codes=[[i.code for i in r.issues] for r in results],
         blobs=[pickle.dumps(r, protocol=pickle.HIGHEST_PROTOCOL) for r in results],
-        tables=tables,
+        columns=tables,
     )
 
 

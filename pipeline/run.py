@@ -237,8 +237,8 @@ class _TableBuilder:
     knows the tables must change: until then it only remembers which pages it has passed.
 
     A page extracted in this run arrives as part of an `ExtractedChunk`: its pages row is
-    written at once, its other rows (already Arrow) when the run of consecutive pages of that
-    chunk ends, as slices of the chunk's tables without the duplicate pages."""
+    written at once, its other rows when the run of consecutive pages of that chunk ends, as
+    slices of the chunk's Arrow tables without the duplicate pages."""
 
     def __init__(self, out_dir: Path, names: list[str], state: PageState, summary: RunSummary,
                  issues_by_code: Counter[str]) -> None:
@@ -282,7 +282,7 @@ class _TableBuilder:
         chunk, start, stop, dropped = self._run
         self._run = None
         tables = self._tables()
-        for t, (rows, offsets) in chunk.tables.items():
+        for t, rows, offsets in chunk.tables():
             spans = page_spans(offsets, start, stop, dropped)
             if len(spans) == 1 and spans[0] == (0, rows.num_rows):
                 tables.add_arrow(t, rows)

@@ -8,7 +8,9 @@ page comes from the incremental state instead.
 
 from __future__ import annotations
 
-import shutil
+import subprocess
+import sys
+import textwrap
 from pathlib import Path
 
 import pandas as pd
@@ -59,8 +61,8 @@ def test_a_chunk_holds_every_page_row_in_order() -> None:
     assert chunk.project_keys == ["k-a", None, "k-c", None]
     assert chunk.issue_codes == [[], ["c0"], ["c0", "c1"], []]
     assert all(h.project is None and not h.issues and not h.rows for h in chunk.heads)
-    assert sorted(chunk.tables) == ["issues", "page_fields", "project_pages"]
-    for t, (rows, offsets) in chunk.tables.items():
+    assert sorted(chunk.columns) == ["issues", "page_fields", "project_pages"]
+    for t, rows, offsets in chunk.tables():
         assert len(offsets) == len(results) + 1
         for p, r in enumerate(results):
             own = rows.slice(offsets[p], offsets[p + 1] - offsets[p])
@@ -140,3 +142,19 @@ def test_arrow_slices_concatenate_to_the_rows() -> None:
                                for i in range(6)])
     parts = pa.concat_tables([rows.slice(a, n) for a, n in page_spans([0, 2, 5, 6], 0, 3, [1])])
     assert parts.column("source_file").to_pylist() == ["p0", "p1", "p5"]
+
+
+def test_workers_do_not_import_pandas(tmp_path: Path) -> None:
+    """pyarrow imports pandas (~0.3 s) on its first conversion of Python objects; the workers
+    send plain columns, so only the main process pays for it."""
+    code = textwrap.dedent(f"""
+        import sys
+        from pathlib import Path
+        from pipeline.engine import extract_chunk
+        from pipeline.read import iter_documents
+        chunk = extract_chunk(list(iter_documents(Path({str(ROOT / "raw")!r}))))
+        assert chunk.columns and "project_pages" in chunk.columns
+        print("pandas" in sys.modules)
+    """)
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True)
+    assert out.stdout.strip() == "False"

@@ -238,3 +238,37 @@ def test_a_run_gives_the_callers_arrow_memory_pool_back(tmp_path: Path) -> None:
         log=lambda event, data: seen.append(pa.default_memory_pool().backend_name))
     assert seen and set(seen) == {"system"}
     assert pa.default_memory_pool().backend_name == before
+
+
+def test_columns_give_the_same_table_as_rows() -> None:
+    """Workers send `to_columns`; the main process's `columns_to_arrow` equals `to_arrow`."""
+    from pipeline.schemas import table_names
+    from pipeline.write import columns_to_arrow, to_columns
+
+    for table in table_names():
+        schema = arrow_schema(table)
+        rows: list[dict[str, Any]] = []
+        for i in range(5):
+            row: dict[str, Any] = {}
+            for f in schema:
+                if i == 0:
+                    continue  # every column missing: nulls
+                if pa.types.is_string(f.type):
+                    row[f.name] = f"{f.name}-{i}" if i % 2 else ""
+                elif pa.types.is_integer(f.type):
+                    row[f.name] = i * 1000
+                elif pa.types.is_floating(f.type):
+                    row[f.name] = i / 3
+                elif pa.types.is_boolean(f.type):
+                    row[f.name] = i % 2 == 0
+                elif pa.types.is_date(f.type):
+                    row[f.name] = date(2020, 1, i)
+                elif pa.types.is_timestamp(f.type):
+                    row[f.name] = "2024-05-06T07:08:09Z" if i % 2 else datetime(2024, 1, i, tzinfo=timezone.utc)
+                elif pa.types.is_list(f.type):
+                    row[f.name] = [f"x{i}", ""] if i % 2 else []
+            rows.append(row)
+        rows.append({"unknown_column": 1})
+        got = columns_to_arrow(table, to_columns(table, rows))
+        assert got.equals(to_arrow(table, rows)), table
+        assert got.schema.equals(schema, check_metadata=True)
