@@ -86,7 +86,10 @@ def looks_like_html(head: bytes) -> bool:
 
     NUL bytes are dropped first so that UTF-16/UTF-32 encoded HTML is recognised too.
     """
-    sample = head[: _HTML_SNIFF_BYTES * 4].replace(b"\x00", b"")[:_HTML_SNIFF_BYTES].lower()
+    sample = head[: _HTML_SNIFF_BYTES * 4]
+    if b"<" not in sample:
+        return False  # both tests below need a "<" (most text pages: one quick scan)
+    sample = sample.replace(b"\x00", b"")[:_HTML_SNIFF_BYTES].lower()
     for bom in _BOMS:
         if sample.startswith(bom):
             sample = sample[len(bom) :]
@@ -141,7 +144,7 @@ def charset_from_content_type(content_type: str | None) -> str | None:
 @dataclass(frozen=True)
 class _Entry:
     rel: str
-    path: Path
+    path: str  # (a str, not a Path: pathlib costs more per file than reading a small page)
     error: str | None = None
 
 
@@ -154,7 +157,7 @@ def _walk(raw_dir: Path) -> list[_Entry]:
     """
     root_real = os.path.realpath(raw_dir)
     entries: list[_Entry] = []
-    stack: list[tuple[Path, str]] = [(raw_dir, "")]
+    stack: list[tuple[str, str]] = [(str(raw_dir), "")]
     while stack:
         directory, rel_dir = stack.pop()
         try:
@@ -167,7 +170,7 @@ def _walk(raw_dir: Path) -> list[_Entry]:
             if child.name.startswith("."):
                 continue
             rel = f"{rel_dir}/{child.name}" if rel_dir else child.name
-            path = Path(child.path)
+            path = child.path
             try:
                 is_link = child.is_symlink()
                 is_dir = child.is_dir(follow_symlinks=False)
@@ -279,6 +282,8 @@ class _Source:
     def __init__(self, f: IO[bytes]) -> None:
         self.raw = f
         raw_head = f.read(_SNIFF_BYTES * 8)
+        # fewer bytes than asked for: the end of the file (most pages), no need to read again
+        self.whole = raw_head if len(raw_head) < _SNIFF_BYTES * 8 else None
         head, layers = raw_head, 0
         # Sniff through the layers with throw-away decompressors: works on tiny or cut files.
         while head.startswith(_GZIP_MAGIC) and layers < _MAX_GZIP_LAYERS:
@@ -303,11 +308,11 @@ class _Source:
         return None
 
 
-def _read_file(path: Path, rel: str, max_bytes: int) -> Iterator[RawDocument]:
+def _read_file(path: str, rel: str, max_bytes: int) -> Iterator[RawDocument]:
     try:
         st = os.stat(path)
     except OSError as exc:
-        hint = " (broken symlink)" if path.is_symlink() else ""
+        hint = " (broken symlink)" if os.path.islink(path) else ""
         yield _error_doc(rel, f"cannot read {rel}: {exc.strerror or exc}{hint}")
         return
     if not stat.S_ISREG(st.st_mode):
@@ -343,7 +348,7 @@ def _read_plain(src: _Source, rel: str, size: int, max_bytes: int) -> RawDocumen
     """
     if size > max_bytes:
         return _error_doc(rel, _too_large(str(size), max_bytes), n_bytes=size, sha256=_sha256(src.head[: max_bytes + 1]))
-    data = src.stream.read(max_bytes + 1)
+    data = src.whole if src.whole is not None else src.stream.read(max_bytes + 1)
     if len(data) > max_bytes:  # grew since stat()
         return _error_doc(rel, _too_large(f"more than {max_bytes}", max_bytes), n_bytes=len(data), sha256=_sha256(data))
     return _page_doc(rel, data)

@@ -396,3 +396,23 @@ def test_warc_cut_anywhere(tmp_path: Path, gz: bool) -> None:
                 assert got == full[i], cut
             else:  # the last record before the error may be cut short
                 assert got is not None and full[i] is not None and full[i].startswith(got), cut
+
+
+@pytest.mark.parametrize("size", [0, 1, 8191, 8192, 65535, 65536, 65537, 200_000])
+def test_pages_around_the_sniffed_head_are_read_whole(tmp_path: Path, size: int) -> None:
+    """A page shorter than the sniffed head is taken from it instead of being read again;
+    either way the document holds exactly the file's bytes."""
+    data = (b"Projekt\xc3\xa4gare Eskilstuna kommun\n" * (size // 30 + 1))[:size]
+    (tmp_path / "p.txt").write_bytes(data)
+    [doc] = list(iter_documents(tmp_path))
+    if size == 0:
+        assert doc.n_bytes == 0
+    else:
+        assert (doc.data, doc.n_bytes, doc.sha256) == (data, size, hashlib.sha256(data).hexdigest())
+
+
+@pytest.mark.parametrize("limit", [10, 8192, 65536])
+def test_limit_applies_to_pages_read_from_the_head(tmp_path: Path, limit: int) -> None:
+    (tmp_path / "p.txt").write_bytes(b"x" * (limit + 1))
+    [doc] = list(iter_documents(tmp_path, max_bytes=limit))
+    assert doc.data is None and doc.error is not None and "too large" in doc.error
