@@ -50,6 +50,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import compress
+from operator import itemgetter
 from typing import cast
 
 from spacy.matcher import PhraseMatcher
@@ -333,33 +334,37 @@ class _Toks:
     __slots__ = ("text", "lower", "space", "ws", "idx", "n")
 
     def __init__(self, doc: Doc) -> None:
-        arr = doc.to_array([ORTH, SPACY, IDX])
-        self.text = list(map(_orth_text().__getitem__, arr[:, 0].tolist()))
-        self.lower = list(map(str.lower, self.text))  # spaCy's LOWER is str.lower() of the text
-        self.space = list(map(str.isspace, self.text))
-        self.ws = arr[:, 1].tolist()  # 1 if a space follows the token
-        self.idx = arr[:, 2].tolist()
-        self.n = len(self.text)
+        orths, self.ws, self.idx = doc.to_array([ORTH, SPACY, IDX]).T.tolist()  # ws: 1 if a space follows
+        self.n = len(orths)
+        # (text, lower, is space) per token from one lookup per token; lower is spaCy's LOWER
+        info = list(map(_orth_info().__getitem__, orths))
+        self.text = list(map(_FIRST, info))
+        self.lower = list(map(_SECOND, info))
+        self.space = list(map(_THIRD, info))
 
     def blank_line(self, i: int) -> bool:
         return self.space[i] and self.text[i].count("\n") >= 2
 
 
-class _OrthText(dict[int, str]):
-    """Token hash -> text, filled from spaCy's StringStore on first use (a dict lookup is a
-    third of the cost of decoding the stored string again for every token of every page)."""
+_FIRST, _SECOND, _THIRD = itemgetter(0), itemgetter(1), itemgetter(2)
 
-    def __missing__(self, orth: int) -> str:
+
+class _OrthInfo(dict[int, tuple[str, str, bool]]):
+    """Token hash -> (text, lower-cased text, whitespace?), filled from spaCy's StringStore on
+    first use (a dict lookup is a third of the cost of decoding the stored string again for
+    every token of every page, and of lower-casing it again)."""
+
+    def __missing__(self, orth: int) -> tuple[str, str, bool]:
         if len(self) > 500_000:  # bounded: a long run meets ever new numbers and names
             self.clear()
         text: str = get_nlp().vocab.strings[orth]
-        self[orth] = text
-        return text
+        info = self[orth] = (text, text.lower(), text.isspace())
+        return info
 
 
 @lru_cache(maxsize=1)
-def _orth_text() -> _OrthText:
-    return _OrthText()
+def _orth_info() -> _OrthInfo:
+    return _OrthInfo()
 
 
 def _filter_spans(spans: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
@@ -508,9 +513,10 @@ def _scan(doc: Doc, tk: _Toks, gaz: _Gazetteer) -> list[_Item]:
     """Matcher hits -> candidate items with their suffix word and acceptance status."""
     spans = _filter_spans((s, e) for _, s, e in gaz.matcher(doc))
     items: list[_Item] = []
+    text, lower, space, n_tokens = tk.text, tk.lower, tk.space, tk.n
     for start, end in spans:
-        n = _next_word(tk, end)
-        made = _span_item(tuple(tk.text[start:end]), tk.lower[n] if n is not None else None)
+        n = end if end < n_tokens and not space[end] else _next_word(tk, end)  # (usually the next token)
+        made = _span_item(tuple(text[start:end]), lower[n] if n is not None else None)
         if made is None:
             continue
         with_suffix, kind, code, suffix, caps, genitive, long_form, risky, status, reason = made
@@ -576,6 +582,8 @@ def _accept_pending(tk: _Toks, items: list[_Item], chains: list[list[int]]) -> N
     """Risky and all-caps names need place context: `i X`, or a list of municipalities."""
     for chain in chains:
         munis = [items[i] for i in chain if items[i].kind == "muni"]
+        if not any(m.status == "pending" for m in munis):
+            continue  # (most chains: nothing to decide)
         safe = [m for m in munis if m.status == "ok" and not m.risky and not m.caps]
         for m in munis:
             if m.status != "pending":
@@ -593,6 +601,8 @@ def _region_passages(tk: _Toks, items: list[_Item], seg: list[int], gaz: _Gazett
     for it in items:
         if it.kind == "region":
             per_seg[seg[it.start]] = per_seg.get(seg[it.start], 0) + 1
+    if not any(count >= 2 for count in per_seg.values()):
+        return  # no passage lists regions (most pages)
     for it in items:
         if it.kind != "muni" or it.status != "ok" or it.suffix or it.long_form:
             continue
