@@ -17,7 +17,8 @@ Columns (seconds unless named otherwise):
                over N processes, so they can add up to more than the wall time.
   read         pulling documents out of the reader (wrapping the iterator: `run(progress=...)`)
   merge        _write_projects: read back project_pages, merge into projects
-  write        StreamingTables.add/finish/commit: Arrow conversion, Parquet writing, moving
+  write        StreamingTables.add/add_arrow/finish/commit and ExtractedChunk.table: the workers' columns
+               to Arrow, Parquet writing, moving into place
   state        PageState.store/commit: the incremental-run state
   rest         seconds minus all of the above (with N workers: minus read/merge/write/state
                only, so it is mostly waiting for the pool)
@@ -86,7 +87,7 @@ class _Clock:
 # Per-page work that summary.stage_seconds does not time, and the main process's own work.
 # Wrapped by name in pipeline.run (names missing in this version of the pipeline are skipped).
 MAIN_PROCESS = {"_write_projects": "merge"}
-WRITE_METHODS = ("add", "finish", "commit", "abort")
+WRITE_METHODS = ("add", "add_arrow", "finish", "commit", "abort")
 
 
 def measure(raw_dir: Path, out_dir: Path, workers: int) -> dict[str, Any]:
@@ -105,8 +106,11 @@ def measure(raw_dir: Path, out_dir: Path, workers: int) -> dict[str, Any]:
     for meth in WRITE_METHODS:
         if hasattr(tables_cls, meth):
             setattr(tables_cls, meth, clock.wrap("write", getattr(tables_cls, meth)))
+    chunk_cls = getattr(prun, "ExtractedChunk", None)
+    if chunk_cls is not None and hasattr(chunk_cls, "table"):  # the workers' columns -> Arrow
+        chunk_cls.table = clock.wrap("write", chunk_cls.table)
     state_cls = prun.PageState
-    for meth in ("store", "commit", "remove"):
+    for meth in ("store", "store_many", "commit", "remove"):
         if hasattr(state_cls, meth):
             setattr(state_cls, meth, clock.wrap("state", getattr(state_cls, meth)))
 

@@ -75,12 +75,16 @@ class ExtractedChunk:
     def __len__(self) -> int:
         return len(self.heads)
 
+    def table(self, name: str) -> pa.Table:
+        """The chunk's rows of a table as Arrow, converted once (the main process's work)."""
+        if name not in self._arrow:
+            self._arrow[name] = columns_to_arrow(name, self.columns[name][0])
+        return self._arrow[name]
+
     def tables(self) -> Iterator[tuple[str, pa.Table, list[int]]]:
-        """(table, its rows as Arrow, row offsets per page), converted once per chunk."""
-        for t, (columns, offsets) in self.columns.items():
-            if t not in self._arrow:
-                self._arrow[t] = columns_to_arrow(t, columns)
-            yield t, self._arrow[t], offsets
+        """(table, its rows as Arrow, row offsets per page) for every table with rows."""
+        for name, (_, offsets) in self.columns.items():
+            yield name, self.table(name), offsets
 
 
 def extracted_chunk(results: list[PageResult]) -> ExtractedChunk:

@@ -183,7 +183,8 @@ def _run_locked(raw_dir: Path, out_dir: Path, *, max_bytes: int, workers: int, e
                 else:
                     summary.pages_new += 1
                 fresh[doc.source_file] = (chunk, p)
-                state.store(chunk.heads[p], chunk.blobs[p])  # the full result, pickled by the worker
+            # the full results, pickled by the workers
+            state.store_many([(chunk.heads[p], chunk.blobs[p]) for chunk, p in fresh.values()])
             if fresh or full:
                 builder.start()  # the tables will change: write while the workers go on
             for doc in batch:

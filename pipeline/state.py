@@ -56,6 +56,11 @@ class PageState:
         self.db.execute("INSERT OR REPLACE INTO pages VALUES (?, ?, ?, ?)",
                         (result.source_file, result.page_sha256, self.version, blob))
 
+    def store_many(self, results: list[tuple[PageResult, bytes]]) -> None:
+        """`store` for many pages already pickled (a batch's worth: one statement, not one each)."""
+        self.db.executemany("INSERT OR REPLACE INTO pages VALUES (?, ?, ?, ?)",
+                            [(r.source_file, r.page_sha256, self.version, blob) for r, blob in results])
+
     def remove(self, source_files: list[str]) -> None:
         self.db.executemany("DELETE FROM pages WHERE source_file = ?", [(s,) for s in source_files])
 
