@@ -30,7 +30,8 @@ from pipeline.validate import validate_project
 
 
 def _with(issue: Issue, source_file: str, key: str | None) -> Issue:
-    return dataclasses.replace(issue, source_file=source_file, project_key=key)
+    """The issue with the page and project filled in (a new Issue: the stages' may be shared)."""
+    return Issue(source_file, key, issue.field, issue.severity, issue.code, issue.message, issue.evidence)
 
 
 def process_page(page: Page) -> PageResult:

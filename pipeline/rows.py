@@ -53,7 +53,9 @@ def table_rows(r: PageResult) -> dict[str, list[dict[str, Any]]]:
 
 def head(r: PageResult) -> PageResult:
     """The page without its rows: what the main process needs besides them."""
-    return dataclasses.replace(r, project=None, issues=[], rows={})
+    return PageResult(source_file=r.source_file, page_sha256=r.page_sha256, n_bytes=r.n_bytes,
+                      page_kind=r.page_kind, template=r.template, status=r.status, reason=r.reason,
+                      source_url=r.source_url, fetched_at=r.fetched_at, timings=r.timings)
 
 
 @dataclass

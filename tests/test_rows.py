@@ -19,7 +19,7 @@ import pytest
 
 from pipeline.engine import chunked
 from pipeline.models import Issue, PageResult, RawDocument
-from pipeline.rows import extracted_chunk, page_spans, table_rows
+from pipeline.rows import extracted_chunk, head, page_spans, table_rows
 from pipeline.run import run
 from pipeline.write import to_arrow
 
@@ -158,3 +158,24 @@ def test_workers_do_not_import_pandas(tmp_path: Path) -> None:
     """)
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True)
     assert out.stdout.strip() == "False"
+
+
+def test_head_keeps_every_field_but_the_rows() -> None:
+    import dataclasses
+
+    r = _result("a", 2, 1, True)
+    r.source_url, r.fetched_at, r.timings = "http://x", "2024-01-01T00:00:00Z", {"places": 0.1}
+    h = head(r)
+    for f in dataclasses.fields(PageResult):
+        expected = {"project": None, "issues": [], "rows": {}}.get(f.name, getattr(r, f.name))
+        assert getattr(h, f.name) == expected, f.name
+
+
+def test_an_issue_gets_its_page_and_project_and_keeps_the_rest() -> None:
+    import dataclasses
+
+    from pipeline.process import _with
+
+    i = Issue("", None, "f", "warning", "code", "message", "evidence")
+    got = _with(i, "page.txt", "key")
+    assert dataclasses.asdict(got) == {**dataclasses.asdict(i), "source_file": "page.txt", "project_key": "key"}
