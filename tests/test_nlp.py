@@ -6,7 +6,7 @@ from __future__ import annotations
 import spacy
 from spacy.tokenizer import Tokenizer
 
-from pipeline.nlp import CACHE_CHUNKS, RenewingTokenizer, copy_tokenizer, get_nlp, sentence_doc, tokenize
+from pipeline.nlp import CACHE_CHUNKS, RENEW_TOKENS, RenewingTokenizer, copy_tokenizer, get_nlp, sentence_doc, tokenize
 
 TEXTS = [
     "Projektet drivs av Botkyrka kommun, t.ex. i samverkan med Huddinge.\nMålet är att 40 % ska få jobb.",
@@ -33,9 +33,10 @@ def test_sentences_come_from_spacys_sentencizer() -> None:
         assert [s.text for s in sentence_doc(text).sents] == [s.text for s in reference(text).sents]
 
 
-def test_copies_get_a_cache_as_large_as_the_renewal_budget() -> None:
+def test_copies_get_a_large_bounded_cache_and_are_renewed_less_often() -> None:
     tk = copy_tokenizer(get_nlp().tokenizer)  # type: ignore[arg-type]
     assert tk.max_cache_size == CACHE_CHUNKS > 10_000  # spaCy's default would stop caching early
+    assert RenewingTokenizer(lambda: tk)._budget == RENEW_TOKENS > CACHE_CHUNKS
 
 
 def test_renewal_keeps_tokens_identical() -> None:
