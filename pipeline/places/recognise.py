@@ -55,7 +55,7 @@ from typing import cast
 
 from spacy.matcher import PhraseMatcher
 from spacy.tokenizer import Tokenizer
-from spacy.attrs import IDX, ORTH, SPACY
+from spacy.attrs import ORTH
 from spacy.tokens import Doc
 
 from pipeline.nlp import RenewingTokenizer, copy_tokenizer, get_nlp
@@ -331,16 +331,25 @@ class _Toks:
     Token object per access, which made place recognition the slowest stage of the pipeline.
     """
 
-    __slots__ = ("text", "lower", "space", "ws", "idx", "n")
+    __slots__ = ("doc", "text", "lower", "space", "n")
 
     def __init__(self, doc: Doc) -> None:
-        orths, self.ws, self.idx = doc.to_array([ORTH, SPACY, IDX]).T.tolist()  # ws: 1 if a space follows
+        self.doc = doc
+        orths = doc.to_array(ORTH).tolist()  # (offsets and trailing spaces: per token, when asked)
         self.n = len(orths)
         # (text, lower, is space) per token from one lookup per token; lower is spaCy's LOWER
         info = list(map(_orth_info().__getitem__, orths))
         self.text = list(map(_FIRST, info))
         self.lower = list(map(_SECOND, info))
         self.space = list(map(_THIRD, info))
+
+    def idx(self, i: int) -> int:
+        """Character offset of token i (asked for a few tokens per page: evidence, names)."""
+        return cast(int, self.doc[i].idx)
+
+    def ws(self, i: int) -> bool:
+        """Whether a space follows token i."""
+        return bool(self.doc[i].whitespace_)
 
     def blank_line(self, i: int) -> bool:
         return self.space[i] and self.text[i].count("\n") >= 2
@@ -427,10 +436,10 @@ def _segments(tk: _Toks, text: str, ends: Iterable[int]) -> list[int]:
     Python step per token."""
     n = tk.n
     starts: list[int] = []
-    toks, ws = tk.text, tk.ws
+    toks = tk.text
     for i in ends:
         # but "t.ex" + "." is an abbreviation, not a sentence end
-        if not (i > 0 and "." in toks[i - 1] and not ws[i - 1]) and i + 1 < n:
+        if not (i > 0 and "." in toks[i - 1] and not tk.ws(i - 1)) and i + 1 < n:
             starts.append(i + 1)  # the sentence changes after the end mark
     if _BLANK_LINE.search(text):  # only then can a whitespace token hold a blank line
         for i in compress(range(n), tk.space):
@@ -740,7 +749,7 @@ def _evidence(text: str, tk: _Toks, start: int, end: int) -> str:
     """The matched tokens with ~30 characters on each side."""
     if start >= end or end > tk.n:
         return ""
-    a, b = tk.idx[start], tk.idx[end - 1] + len(tk.text[end - 1])
+    a, b = tk.idx(start), tk.idx(end - 1) + len(tk.text[end - 1])
     return " ".join(text[max(0, a - CONTEXT_CHARS) : b + CONTEXT_CHARS].split())  # whitespace runs -> one space
 
 
@@ -810,7 +819,7 @@ def _analyse_text(text: str) -> tuple[list[PlaceMention], list[CountyMention], l
         if it.kind == "region" or it.status == "drop":
             continue
         if it.status == "pending":
-            name = text[tk.idx[it.start] : tk.idx[it.end - 1] + len(tk.text[it.end - 1])]
+            name = text[tk.idx(it.start) : tk.idx(it.end - 1) + len(tk.text[it.end - 1])]
             reason = it.reason
             if it.risky and _sentence_initial(tk, it.start):
                 reason += " (sentence-initial)"
