@@ -331,7 +331,7 @@ class _Toks:
     Token object per access, which made place recognition the slowest stage of the pipeline.
     """
 
-    __slots__ = ("doc", "text", "lower", "space", "n")
+    __slots__ = ("doc", "text", "lower", "space", "marked", "n")
 
     def __init__(self, doc: Doc) -> None:
         self.doc = doc
@@ -342,6 +342,8 @@ class _Toks:
         self.text = list(map(_FIRST, info))
         self.lower = list(map(_SECOND, info))
         self.space = list(map(_THIRD, info))
+        # the tokens a rule jumps to: sentence ends, list anchors, cues (`_MARKED_WORDS`)
+        self.marked = list(compress(range(self.n), map(_FOURTH, info)))
 
     def idx(self, i: int) -> int:
         """Character offset of token i (asked for a few tokens per page: evidence, names)."""
@@ -355,19 +357,20 @@ class _Toks:
         return self.space[i] and self.text[i].count("\n") >= 2
 
 
-_FIRST, _SECOND, _THIRD = itemgetter(0), itemgetter(1), itemgetter(2)
+_FIRST, _SECOND, _THIRD, _FOURTH = itemgetter(0), itemgetter(1), itemgetter(2), itemgetter(3)
 
 
-class _OrthInfo(dict[int, tuple[str, str, bool]]):
-    """Token hash -> (text, lower-cased text, whitespace?), filled from spaCy's StringStore on
-    first use (a dict lookup is a third of the cost of decoding the stored string again for
-    every token of every page, and of lower-casing it again)."""
+class _OrthInfo(dict[int, tuple[str, str, bool, bool]]):
+    """Token hash -> (text, lower-cased text, whitespace?, one of `_MARKED_WORDS`?), filled from
+    spaCy's StringStore on first use (a dict lookup is a third of the cost of decoding the
+    stored string again for every token of every page, and of lower-casing it again)."""
 
-    def __missing__(self, orth: int) -> tuple[str, str, bool]:
+    def __missing__(self, orth: int) -> tuple[str, str, bool, bool]:
         if len(self) > 500_000:  # bounded: a long run meets ever new numbers and names
             self.clear()
         text: str = get_nlp().vocab.strings[orth]
-        info = self[orth] = (text, text.lower(), text.isspace())
+        lower = text.lower()
+        info = self[orth] = (text, lower, text.isspace(), lower in _MARKED_WORDS)
         return info
 
 
@@ -766,8 +769,7 @@ def _analyse_text(text: str) -> tuple[list[PlaceMention], list[CountyMention], l
     doc = _tokenizer()(text)
     tk = _Toks(doc)
     items = _scan(doc, tk, gaz)
-    # one pass over the words finds every token a rule jumps to: sentence ends, list anchors, cues
-    marked = list(compress(range(tk.n), map(_MARKED_WORDS.__contains__, tk.lower)))
+    marked = tk.marked
     seg = _segments(tk, text, [i for i in marked if tk.lower[i] in SENTENCE_END])
     chains = _chains(tk, items)
     _accept_pending(tk, items, chains)
