@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import gc
 import multiprocessing as mp
+from collections import deque
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Protocol, cast
 
@@ -37,8 +38,15 @@ class Engine(Protocol):
     def close(self) -> None: ...
 
 
+PIPELINE_DEPTH = 2  # batches queued on the workers while the caller writes the one before
+
+
 class _Pipelined:
-    """Keeps the next batch running on the workers while the caller writes the current one."""
+    """Keeps the next batches running on the workers while the caller writes the current one.
+
+    Two batches ahead, not one: the main process's first batch takes longest to write (it
+    imports pandas and opens the Parquet writers), and with one batch queued the workers ran
+    out of work meanwhile."""
 
     def submit(self, fn: ChunkFn, docs: list[RawDocument]) -> Any:
         raise NotImplementedError
@@ -47,14 +55,15 @@ class _Pipelined:
         raise NotImplementedError
 
     def map_batches(self, fn: ChunkFn, batches: Iterable[Batch]) -> Iterator[tuple[list[RawDocument], list[RawDocument], Chunks]]:
-        pending: tuple[list[RawDocument], list[RawDocument], Any] | None = None
+        pending: deque[tuple[list[RawDocument], list[RawDocument], Any]] = deque()
         for batch, todo in batches:
-            handle = self.submit(fn, todo)
-            if pending is not None:
-                yield pending[0], pending[1], self.result(pending[2])
-            pending = (batch, todo, handle)
-        if pending is not None:
-            yield pending[0], pending[1], self.result(pending[2])
+            pending.append((batch, todo, self.submit(fn, todo)))
+            if len(pending) > PIPELINE_DEPTH:
+                done = pending.popleft()
+                yield done[0], done[1], self.result(done[2])
+        while pending:
+            done = pending.popleft()
+            yield done[0], done[1], self.result(done[2])
 
 
 def extract_chunk(docs: list[RawDocument], contacts: str = "keep") -> ExtractedChunk:
