@@ -179,3 +179,21 @@ def test_an_issue_gets_its_page_and_project_and_keeps_the_rest() -> None:
     i = Issue("", None, "f", "warning", "code", "message", "evidence")
     got = _with(i, "page.txt", "key")
     assert dataclasses.asdict(got) == {**dataclasses.asdict(i), "source_file": "page.txt", "project_key": "key"}
+
+
+def test_a_chunk_interrupted_by_stored_pages_gives_the_same_tables(dump_with_copies: Path, tmp_path: Path) -> None:
+    """Five changed pages make chunks of two (one worker); the stored pages between them cut
+    each chunk into several runs, and one changed page stops being a copy."""
+    out = tmp_path / "out"
+    run(dump_with_copies, out)
+    for name in ("a1.txt", "b.txt", "d.txt", "f.txt", "g.txt"):
+        path = dump_with_copies / name
+        path.write_bytes(path.read_bytes() + b"\nTillagd rad.\n")
+    s = run(dump_with_copies, out)
+    assert (s.pages_changed, s.pages_unchanged) == (5, 4)
+    run(dump_with_copies, tmp_path / "full", full=True)
+    ref, got = _tables(tmp_path / "full"), _tables(out)
+    for name in ref:
+        pd.testing.assert_frame_equal(ref[name], got[name], check_exact=True, obj=name)
+    pages = got["pages"].set_index("source_file")
+    assert pages.loc["a2_copy_of_a1.txt", "status"] == "extracted"  # its original changed
