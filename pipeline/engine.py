@@ -96,9 +96,9 @@ def warm_up(sample_page: bool = False) -> None:
     collection during the run. They live as long as the worker anyway.
     """
     from pipeline.nlp import get_nlp
-    from pipeline.write import use_system_memory_pool
+    from pipeline.write import use_run_memory_pool
 
-    use_system_memory_pool()  # as the main process does during a run (a Dask worker: from now on)
+    use_run_memory_pool()  # as the main process does during a run (a Dask worker: from now on)
     get_nlp()
     try:
         from pipeline.places.recognise import find_places

@@ -33,7 +33,7 @@ from pipeline.read import DEFAULT_MAX_BYTES, iter_documents
 from pipeline.rows import ExtractedChunk, issue_row, page_row, page_spans, table_rows
 from pipeline.schemas import table_names
 from pipeline.state import PageState
-from pipeline.write import StreamingTables, arrow_schema, system_memory_pool, to_arrow
+from pipeline.write import StreamingTables, arrow_schema, memory_pool_for_run, to_arrow
 
 CORE_TABLES = ("pages", "project_pages", "projects", "issues", "page_fields")
 
@@ -136,7 +136,7 @@ def run(
     batch_size: int = 512,
 ) -> RunSummary:
     """Extract every page under raw_dir into out_dir (all or nothing). Raises Locked if busy."""
-    with OutputLock(out_dir), system_memory_pool():
+    with OutputLock(out_dir), memory_pool_for_run():
         return _run_locked(raw_dir, out_dir, max_bytes=max_bytes, workers=workers, engine=engine,
                            scheduler=scheduler, full=full, keep_removed=keep_removed, contacts=contacts,
                            progress=progress, log=log, batch_size=batch_size)
