@@ -106,7 +106,7 @@ def warm_up(sample_page: bool = False) -> None:
         find_places("Botkyrka kommun")
     except ImportError:  # places not installed in this build
         pass
-    if sample_page:
+    if sample_page and WARM_UP_PAGE.is_file():  # (only a head start: without it, each worker loads on its own)
         from pipeline.process import process_document
 
         data = WARM_UP_PAGE.read_bytes()

@@ -197,3 +197,26 @@ def test_a_chunk_interrupted_by_stored_pages_gives_the_same_tables(dump_with_cop
         pd.testing.assert_frame_equal(ref[name], got[name], check_exact=True, obj=name)
     pages = got["pages"].set_index("source_file")
     assert pages.loc["a2_copy_of_a1.txt", "status"] == "extracted"  # its original changed
+
+
+def test_every_data_file_ships_with_the_package() -> None:
+    """An installed copy (a Dask worker's) needs the data files, the warm-up page included."""
+    import fnmatch
+    import tomllib
+
+    patterns = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]["package-data"]["pipeline"]
+    package = ROOT / "pipeline"
+    for path in list((package / "data").iterdir()) + list((package / "places" / "data").iterdir()):
+        rel = path.relative_to(package).as_posix()
+        assert any(fnmatch.fnmatch(rel, p) for p in patterns), rel
+
+
+def test_the_warm_up_page_goes_through_every_stage() -> None:
+    from pipeline.engine import WARM_UP_PAGE
+    from pipeline.process import process_document
+
+    data = WARM_UP_PAGE.read_bytes()
+    r = process_document(RawDocument(source_file="w", data=data, n_bytes=len(data), sha256=""))
+    assert (r.status, r.page_kind) == ("extracted", "project")
+    assert r.project is not None and r.project["start_date"] is not None  # a date in English words: dateparser
+    assert {"project_municipalities", "project_objectives", "page_fields"} <= set(r.rows)
