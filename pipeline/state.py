@@ -50,14 +50,8 @@ class PageState:
         result: PageResult = pickle.loads(row[0])
         return result
 
-    def store(self, result: PageResult, pickled: bytes | None = None) -> None:
-        """Store a page's result; `pickled` is the result already pickled (by a worker)."""
-        blob = pickled if pickled is not None else pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL)
-        self.db.execute("INSERT OR REPLACE INTO pages VALUES (?, ?, ?, ?)",
-                        (result.source_file, result.page_sha256, self.version, blob))
-
     def store_many(self, results: list[tuple[PageResult, bytes]]) -> None:
-        """`store` for many pages already pickled (a batch's worth: one statement, not one each)."""
+        """Store pages' results, already pickled by the workers (a batch's worth: one statement)."""
         self.db.executemany("INSERT OR REPLACE INTO pages VALUES (?, ?, ?, ?)",
                             [(r.source_file, r.page_sha256, self.version, blob) for r, blob in results])
 

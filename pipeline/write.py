@@ -84,11 +84,18 @@ def arrow_schema(table: str) -> pa.Schema:
 
 
 @lru_cache(maxsize=None)
+def _column_names(table: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The table's column names in schema order, and its timestamp columns (in that order)."""
+    columns = load_schema(table).columns
+    return tuple(c.name for c in columns), tuple(c.name for c in columns if c.type == "timestamp")
+
+
+@lru_cache(maxsize=None)
 def _row_type(table: str) -> tuple[pa.StructType, tuple[int, ...], tuple[str, ...]]:
     """The table's columns as one Arrow struct type, except the timestamp columns (which go
     through `_ts`): where each struct field goes in the schema, and the timestamp columns."""
     schema = arrow_schema(table)
-    ts = tuple(c.name for c in load_schema(table).columns if c.type == "timestamp")
+    ts = _column_names(table)[1]
     fields = [f for f in schema if f.name not in ts]
     return pa.struct(fields), tuple(schema.get_field_index(f.name) for f in fields), ts
 
@@ -110,13 +117,6 @@ def to_arrow(table: str, rows: Iterable[dict[str, Any]]) -> pa.Table:
     for c in ts_cols:
         columns[schema.get_field_index(c)] = pa.array([_ts(r.get(c)) for r in rows], type=schema.field(c).type)
     return pa.Table.from_arrays(columns, schema=schema)
-
-
-@lru_cache(maxsize=None)
-def _column_names(table: str) -> tuple[tuple[str, ...], frozenset[str]]:
-    """The table's column names in schema order, and its timestamp columns."""
-    columns = load_schema(table).columns
-    return tuple(c.name for c in columns), frozenset(c.name for c in columns if c.type == "timestamp")
 
 
 def to_columns(table: str, rows: list[dict[str, Any]]) -> list[list[Any]]:
