@@ -19,7 +19,7 @@ Columns (seconds unless named otherwise):
   merge        _write_projects: read back project_pages, merge into projects
   write        StreamingTables.add/add_arrow/finish/commit and ExtractedChunk.table: the workers' columns
                to Arrow, Parquet writing, moving into place
-  state        PageState.store/commit: the incremental-run state
+  state        PageState.store/load/commit: the incremental-run state (chunks stored and loaded)
   rest         seconds minus all of the above (with N workers: minus read/merge/write/state
                only, so it is mostly waiting for the pool)
   RSS main MB  peak resident memory of the main process (getrusage RUSAGE_SELF ru_maxrss)
@@ -111,7 +111,7 @@ def measure(raw_dir: Path, out_dir: Path, workers: int) -> dict[str, Any]:
     if chunk_cls is not None and hasattr(chunk_cls, "table"):  # the workers' columns -> Arrow
         chunk_cls.table = clock.wrap("write", chunk_cls.table)
     state_cls = prun.PageState
-    for meth in ("store", "store_many", "commit", "remove"):
+    for meth in ("store", "load", "commit", "remove"):
         if hasattr(state_cls, meth):
             setattr(state_cls, meth, clock.wrap("state", getattr(state_cls, meth)))
 

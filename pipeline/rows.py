@@ -6,6 +6,9 @@ columns where the pages were extracted (a pool worker or a Dask worker), a chunk
 a time (`extracted_chunk`), so the main process makes one Arrow table per chunk and table and
 only slices and appends it: unpickling each page's row dicts and converting them one page at a
 time was the largest part of its work.
+
+A chunk is pickled once, where it was extracted (`ExtractedChunk.packed`): the same bytes
+carry it to the main process and are stored there as the pages' incremental state.
 """
 
 from __future__ import annotations
@@ -70,12 +73,23 @@ class ExtractedChunk:
     heads: list[PageResult]  # each page without its rows (see `head`)
     project_keys: list[str | None]  # each page's project_key, None without a project row
     issue_codes: list[list[str]]  # each page's issue codes, for the run summary
-    blobs: list[bytes]  # each page's full result, pickled, for the incremental state
     columns: dict[str, tuple[list[list[Any]], list[int]]]
-    _arrow: dict[str, pa.Table] = dataclasses.field(default_factory=dict, repr=False)
+    _arrow: dict[str, pa.Table] = dataclasses.field(default_factory=dict, repr=False, compare=False)
+    _packed: bytes | None = dataclasses.field(default=None, repr=False, compare=False)
 
     def __len__(self) -> int:
         return len(self.heads)
+
+    def packed(self) -> bytes:
+        """The chunk pickled: the bytes it arrived in from a worker, or pickled now (in-process)."""
+        if self._packed is None:
+            self._packed = pickle.dumps((self.heads, self.project_keys, self.issue_codes, self.columns),
+                                        protocol=pickle.HIGHEST_PROTOCOL)
+        return self._packed
+
+    def __reduce__(self) -> tuple[Any, tuple[bytes]]:
+        """Pickled as `packed()`, so the receiver keeps the bytes to store (see `unpack_chunk`)."""
+        return unpack_chunk, (self.packed(),)
 
     def table(self, name: str) -> pa.Table:
         """The chunk's rows of a table as Arrow, converted once (the main process's work)."""
@@ -107,9 +121,14 @@ def extracted_chunk(results: list[PageResult]) -> ExtractedChunk:
         heads=[head(r) for r in results],
         project_keys=[r.project["project_key"] if r.project is not None else None for r in results],
         issue_codes=[[i.code for i in r.issues] for r in results],
-        blobs=[pickle.dumps(r, protocol=pickle.HIGHEST_PROTOCOL) for r in results],
         columns=tables,
     )
+
+
+def unpack_chunk(data: bytes) -> ExtractedChunk:
+    """`ExtractedChunk.packed` bytes -> the chunk (keeping the bytes)."""
+    heads, project_keys, issue_codes, columns = pickle.loads(data)
+    return ExtractedChunk(heads, project_keys, issue_codes, columns, _packed=data)
 
 
 def page_spans(offsets: list[int], start: int, stop: int, dropped: list[int]) -> list[tuple[int, int]]:

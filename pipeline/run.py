@@ -30,7 +30,7 @@ from pipeline.lock import OutputLock
 from pipeline.merge import merge_projects, single_page_projects
 from pipeline.models import Issue, PageResult, RawDocument
 from pipeline.read import DEFAULT_MAX_BYTES, iter_documents
-from pipeline.rows import ExtractedChunk, issue_row, page_row, page_spans, table_rows
+from pipeline.rows import ExtractedChunk, issue_row, page_row, page_spans
 from pipeline.schemas import table_names
 from pipeline.state import PageState
 from pipeline.write import StreamingTables, arrow_schema, memory_pool_for_run, to_arrow
@@ -183,8 +183,8 @@ def _run_locked(raw_dir: Path, out_dir: Path, *, max_bytes: int, workers: int, e
                 else:
                     summary.pages_new += 1
                 fresh[doc.source_file] = (chunk, p)
-            # the full results, pickled by the workers
-            state.store_many([(chunk.heads[p], chunk.blobs[p]) for chunk, p in fresh.values()])
+            for chunk in chunks:  # stored as the bytes the workers sent them in
+                state.store(chunk)
             if fresh or full:
                 builder.start()  # the tables will change: write while the workers go on
             for doc in batch:
@@ -206,6 +206,7 @@ def _run_locked(raw_dir: Path, out_dir: Path, *, max_bytes: int, workers: int, e
                 builder.add(sf)
         else:
             state.remove(removed)
+        builder.end_run()
         if builder.tables is None:
             # nothing changed: the tables on disk are exactly what this run would write again
             summary.tables_rebuilt = False
@@ -237,9 +238,10 @@ class _TableBuilder:
     """Writes every page's result into the tables in RAW_DIR order, but only once the run
     knows the tables must change: until then it only remembers which pages it has passed.
 
-    A page extracted in this run arrives as part of an `ExtractedChunk`: its pages row is
-    written at once, its other rows when the run of consecutive pages of that chunk ends, as
-    slices of the chunk's Arrow tables without the duplicate pages."""
+    A page arrives as part of an `ExtractedChunk`, extracted in this run or stored in the state
+    by an earlier one: its pages row is written at once, its other rows when the run of
+    consecutive pages of that chunk ends, as slices of the chunk's Arrow tables without the
+    duplicate pages."""
 
     def __init__(self, out_dir: Path, names: list[str], state: PageState, summary: RunSummary,
                  issues_by_code: Counter[str]) -> None:
@@ -255,7 +257,7 @@ class _TableBuilder:
         if self.tables is None:
             self.tables = StreamingTables(self.out_dir, self.names)
             for sf in self.deferred:
-                self._emit(self.state.load(sf))
+                self.add_extracted(*self.state.load(sf))
             self.deferred = []
 
     def add(self, source_file: str) -> None:
@@ -263,11 +265,10 @@ class _TableBuilder:
         if self.tables is None:
             self.deferred.append(source_file)
         else:
-            self.end_run()
-            self._emit(self.state.load(source_file))
+            self.add_extracted(*self.state.load(source_file))
 
     def add_extracted(self, chunk: ExtractedChunk, p: int) -> None:
-        """Page p of a chunk extracted in this run, in reading order (the tables are started)."""
+        """Page p of a chunk, in reading order (the tables are started)."""
         run = self._run
         if run is None or run[0] is not chunk or run[2] != p:
             self.end_run()
@@ -294,9 +295,6 @@ class _TableBuilder:
         assert self.tables is not None
         return self.tables
 
-    def _emit(self, result: PageResult) -> None:
-        _emit_result(result, self.first_by_sha, self._tables(), self.summary, self.issues_by_code, self.pages_per_key)
-
 
 def _emit_page(result: PageResult, project_key: str | None, issue_codes: list[str], first_by_sha: dict[str, str],
                tables: StreamingTables, summary: RunSummary, issues_by_code: Counter[str],
@@ -321,16 +319,6 @@ def _emit_page(result: PageResult, project_key: str | None, issue_codes: list[st
         pages_per_key[project_key] += 1
     issues_by_code.update(issue_codes)
     return True
-
-
-def _emit_result(result: PageResult, first_by_sha: dict[str, str], tables: StreamingTables,
-                 summary: RunSummary, issues_by_code: Counter[str], pages_per_key: Counter[str]) -> None:
-    """Write one stored page's rows (or mark it a duplicate of an earlier page with the same content)."""
-    key = result.project["project_key"] if result.project is not None else None
-    if _emit_page(result, key, [i.code for i in result.issues], first_by_sha, tables, summary, issues_by_code,
-                  pages_per_key):
-        for t, rows in table_rows(result).items():
-            tables.add(t, rows)
 
 
 def _write_projects(tables: StreamingTables, issues_by_code: Counter[str], pages_per_key: Counter[str]) -> None:
