@@ -105,3 +105,33 @@ def test_local_engine_does_not_import_distributed(tmp_path: Path) -> None:
     """)
     proc = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
+def test_a_run_sets_its_gc_thresholds_and_restores_the_callers(tmp_path: Path) -> None:
+    """With workers, the main process collects cycles less often during a run (see
+    RUN_GC_THRESHOLDS) and the workers keep the caller's thresholds; in-process nothing
+    changes. The caller's thresholds are back afterwards, also after an error."""
+    import gc
+
+    from pipeline import engine
+
+    before = gc.get_threshold()
+    gc.set_threshold(1234, 5, 6)
+    try:
+        for workers, expected in ((2, engine.RUN_GC_THRESHOLDS), (1, (1234, 5, 6))):
+            seen: list[tuple[int, int, int]] = []
+            run(Path(__file__).parent.parent / "raw", tmp_path / f"out{workers}", workers=workers,
+                log=lambda event, data: seen.append(gc.get_threshold()))
+            assert seen and set(seen) == {expected}, workers
+            assert gc.get_threshold() == (1234, 5, 6)
+        with engine.gc_for_run(main_only=True):
+            pool = engine.ProcessPool(1)
+            try:
+                assert pool.pool.apply(gc.get_threshold) == (1234, 5, 6)  # a worker
+            finally:
+                pool.close()
+        with pytest.raises(RuntimeError), engine.gc_for_run(main_only=True):
+            raise RuntimeError("boom")
+        assert gc.get_threshold() == (1234, 5, 6)
+    finally:
+        gc.set_threshold(*before)
