@@ -14,7 +14,7 @@ from conftest import RAW
 from pipeline.models import PageResult
 from pipeline.rows import ExtractedChunk, extracted_chunk, unpack_chunk
 from pipeline.run import run
-from pipeline.state import LAYOUT, STATE_DIR, PageState
+from pipeline.state import LAYOUT, PAGE_SIZE, STATE_DIR, PageState
 
 
 def _chunk(*names: str) -> ExtractedChunk:
@@ -81,5 +81,6 @@ def test_a_state_in_the_old_layout_is_rebuilt(tmp_path: Path) -> None:
     assert s.pages_unchanged == 0 and s.pages_new == s.n_pages > 0
     with sqlite3.connect(out / STATE_DIR / "pages.sqlite") as db:
         assert db.execute("PRAGMA user_version").fetchone()[0] == LAYOUT
+        assert db.execute("PRAGMA page_size").fetchone()[0] == PAGE_SIZE
     again = run(RAW, out)
     assert again.pages_unchanged == s.n_pages and not again.tables_rebuilt
