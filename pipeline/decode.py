@@ -15,9 +15,8 @@ from __future__ import annotations
 import codecs
 import re
 import unicodedata
-
-import ftfy
-import ftfy.badness
+from functools import lru_cache
+from typing import Any
 
 from pipeline.models import Issue, Page, RawDocument
 
@@ -114,17 +113,25 @@ _MAX_CONTROL_SHARE = 0.05
 # badness check then decides. Keeps ftfy off the vast majority of pages.
 _MOJIBAKE_FIRST = "\u00c2\u00c3\u00c5\u00e2"
 _MOJIBAKE_HINT_RE = re.compile("[\u00c2\u00c3\u00c5\u00e2][\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc\u2013-\u2122]")
-_FTFY_CONFIG = ftfy.TextFixerConfig(
-    unescape_html=False,
-    remove_terminal_escapes=False,
-    fix_latin_ligatures=False,
-    fix_character_width=False,
-    uncurl_quotes=False,
-    fix_line_breaks=False,
-    remove_control_chars=False,
-    normalization=None,
-    explain=False,
-)
+@lru_cache(maxsize=1)
+def _ftfy() -> tuple[Any, Any]:
+    """ftfy and our config for it, imported on the first page that looks like mojibake (most
+    runs never meet one; the import is ~40 ms of every run's serial start otherwise)."""
+    import ftfy
+    import ftfy.badness
+
+    config = ftfy.TextFixerConfig(
+        unescape_html=False,
+        remove_terminal_escapes=False,
+        fix_latin_ligatures=False,
+        fix_character_width=False,
+        uncurl_quotes=False,
+        fix_line_breaks=False,
+        remove_control_chars=False,
+        normalization=None,
+        explain=False,
+    )
+    return ftfy, config
 
 # Characters that legacy Western pages legitimately contain beyond ASCII.
 _PLAUSIBLE_NON_ASCII = set("åäöÅÄÖéÉèÈêëüÜáÁàíóúñçøØæÆßôîâûïÿ–—‘’“”„…€•·§°±²³½¼¾×÷«»¤£¥©®™¶¿¡¬¦¨´¸¹º\u00a0\u00ad")
@@ -415,9 +422,12 @@ def _mojibake_hint(text: str) -> bool:
 
 def _repair_mojibake(text: str, doc: RawDocument, issues: list[Issue]) -> str:
     """Undo UTF-8-read-as-cp1252 damage ("FrÃ¤ndberg" → "Frändberg"), only where visible."""
-    if not _mojibake_hint(text) or not ftfy.badness.is_bad(text):
+    if not _mojibake_hint(text):
         return text
-    fixed = ftfy.fix_text(text, _FTFY_CONFIG)
+    ftfy, config = _ftfy()
+    if not ftfy.badness.is_bad(text):
+        return text
+    fixed = ftfy.fix_text(text, config)
     if fixed == text:
         return text
     _info(issues, doc, "mojibake_repaired", "text was UTF-8 decoded as a legacy code page; repaired with ftfy", _diff_sample(text, fixed))

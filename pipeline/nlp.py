@@ -24,7 +24,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import lru_cache
-from typing import cast
+from typing import Any, cast
 
 import spacy
 from spacy.attrs import IS_PUNCT, IS_SPACE, LOWER
@@ -43,8 +43,8 @@ LEX_ATTRS = frozenset({LOWER, IS_SPACE, IS_PUNCT})
 def get_nlp() -> Language:
     """Return the blank Swedish pipeline with the sentencizer, tuned for speed."""
     nlp = spacy.blank("sv")
-    getters = nlp.vocab.lex_attr_getters
-    nlp.vocab.lex_attr_getters = {attr: get for attr, get in getters.items() if attr in LEX_ATTRS}
+    vocab = cast(Any, nlp.vocab)  # (spaCy's type stub lacks lex_attr_getters)
+    vocab.lex_attr_getters = {attr: get for attr, get in vocab.lex_attr_getters.items() if attr in LEX_ATTRS}
     tokenizer = cast(Tokenizer, nlp.tokenizer)
     tokenizer.rules = {k: v for k, v in (tokenizer.rules or {}).items() if not k.isspace()}
     nlp.add_pipe("sentencizer")
