@@ -87,6 +87,21 @@ class ExtractedChunk:
                                         protocol=pickle.HIGHEST_PROTOCOL)
         return self._packed
 
+    def subset(self, pages: list[int]) -> ExtractedChunk:
+        """The chunk of only the given pages (ascending indices), as `extracted_chunk` of their
+        results would make it: the state re-stores a chunk's remaining pages this way once
+        most of its pages were extracted again or removed."""
+        columns: dict[str, tuple[list[list[Any]], list[int]]] = {}
+        for t, (cols, offsets) in self.columns.items():
+            spans = [(offsets[p], offsets[p + 1]) for p in pages]
+            if not any(a < b for a, b in spans):
+                continue  # no rows of this table left (extracted_chunk has only tables with rows)
+            picked = [[v for a, b in spans for v in col[a:b]] for col in cols]
+            columns[t] = (picked, list(accumulate((b - a for a, b in spans), initial=0)))
+        return ExtractedChunk(heads=[self.heads[p] for p in pages],
+                              project_keys=[self.project_keys[p] for p in pages],
+                              issue_codes=[self.issue_codes[p] for p in pages], columns=columns)
+
     def __reduce__(self) -> tuple[Any, tuple[bytes]]:
         """Pickled as `packed()`, so the receiver keeps the bytes to store (see `unpack_chunk`)."""
         return unpack_chunk, (self.packed(),)

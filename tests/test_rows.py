@@ -69,6 +69,14 @@ def test_a_chunk_holds_every_page_row_in_order() -> None:
             assert own.equals(to_arrow(t, table_rows(r).get(t, [])))
 
 
+@pytest.mark.parametrize("pages", [[0], [1], [3], [0, 2], [1, 3], [0, 1, 2, 3], [2, 3], []])
+def test_a_subset_of_a_chunk_is_the_chunk_of_those_pages(pages: list[int]) -> None:
+    results = [_result("a", 2, 0, True), _result("b", 0, 1, False), _result("c", 3, 2, True), _result("d", 0, 0, False)]
+    got, expected = extracted_chunk(results).subset(pages), extracted_chunk([results[p] for p in pages])
+    assert (got.heads, got.project_keys, got.issue_codes, got.columns) == (
+        expected.heads, expected.project_keys, expected.issue_codes, expected.columns)
+
+
 @pytest.mark.parametrize("n,workers", [(1, 1), (5, 1), (9, 2), (300, 2), (33, 4)])
 def test_chunks_cover_the_documents_in_order(n: int, workers: int) -> None:
     docs = [RawDocument(source_file=str(i), data=b"", n_bytes=0, sha256=str(i)) for i in range(n)]

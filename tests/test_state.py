@@ -68,6 +68,72 @@ def test_chunks_nobody_refers_to_are_dropped_on_commit(tmp_path: Path) -> None:
     state.close()
 
 
+def test_a_mostly_replaced_chunk_is_compacted_keeping_hash_and_version(tmp_path: Path) -> None:
+    """Pages extracted again leave their old chunk behind; once less than half of a chunk's
+    pages are its own, the rest move into a chunk of their own (their hash and the version
+    they were extracted with kept), and the old chunk is dropped."""
+    state = PageState(tmp_path, "v1")
+    state.store(_chunk("a", "b", "c", "d"))
+    state.store(_chunk("e", "f", "g"))
+    state.commit()
+    state.close()
+    state = PageState(tmp_path, "v2")
+    state.store(_chunk("b", "c"))  # a and d still in the first chunk: half, not less
+    state.commit()
+    assert _n_chunks(tmp_path) == 3
+    state.close()
+    state = PageState(tmp_path, "v2")
+    state.store(_chunk("a", "e", "g"))  # d alone in the first chunk, f alone in the second
+    state.commit()
+    assert _n_chunks(tmp_path) == 4  # (b c), (a e g), (d), (f)
+    for name, idx, size in (("d", 0, 1), ("f", 0, 1), ("a", 0, 3), ("c", 1, 2)):
+        chunk, i = state.load(name)
+        assert (i, chunk.heads[i].source_file, len(chunk)) == (idx, name, size)
+    state.close()
+    with sqlite3.connect(tmp_path / STATE_DIR / "pages.sqlite") as db:
+        versions = dict(db.execute("SELECT source_file, version FROM pages"))
+    assert versions == {"a": "v2", "b": "v2", "c": "v2", "e": "v2", "g": "v2", "d": "v1", "f": "v1"}
+
+
+def test_incremental_runs_that_compact_the_state_give_the_full_tables(tmp_path: Path) -> None:
+    """In-process runs cut 9 pages into chunks of 3; changing two pages of the first chunk
+    leaves one page in it, which is then re-stored on its own. The tables stay those of a full
+    run, then and on the next run, which reads every page from the state."""
+    import shutil
+
+    import pandas as pd
+
+    raw = tmp_path / "raw"
+    pages = sorted(p for p in (RAW / "projektbanken").glob("*.txt"))[:3]
+    raw.mkdir()
+    for i in range(9):
+        shutil.copy(pages[i % 3], raw / f"p{i}.txt")
+        with open(raw / f"p{i}.txt", "a", encoding="utf-8") as f:
+            f.write(f"\nRad {i}.\n")
+    out = tmp_path / "out"
+    run(raw, out)
+    for i in (0, 1):
+        with open(raw / f"p{i}.txt", "a", encoding="utf-8") as f:
+            f.write("\nÄndrad.\n")
+    s = run(raw, out)
+    assert (s.pages_changed, s.pages_unchanged) == (2, 7)
+    run(raw, tmp_path / "full", full=True)
+
+    def tables(d: Path) -> dict[str, pd.DataFrame]:
+        return {p.stem: pd.read_parquet(p) for p in sorted(d.glob("*.parquet")) if p.stem != "runs"}
+
+    for _ in range(2):
+        ref, got = tables(tmp_path / "full"), tables(out)
+        for name in ref:
+            pd.testing.assert_frame_equal(ref[name], got[name], check_exact=True, obj=name)
+        with sqlite3.connect(out / STATE_DIR / "pages.sqlite") as db:
+            sizes = sorted(n for (n,) in db.execute("SELECT pages FROM chunks"))
+        assert sizes == [1, 1, 1, 3, 3], sizes  # p0, p1 extracted again (a chunk each), p2 re-stored alone
+        (raw / "p3.txt").touch()  # nothing changes: the next run rebuilds nothing
+        again = run(raw, out)
+        assert again.pages_unchanged == 9 and not again.tables_rebuilt
+
+
 def test_a_state_in_the_old_layout_is_rebuilt(tmp_path: Path) -> None:
     """Before chunks, the state held one pickled result per page: such a state is dropped and
     every page extracted again (no crash, and the tables come out the same)."""
