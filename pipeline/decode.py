@@ -113,6 +113,8 @@ _MAX_CONTROL_SHARE = 0.05
 # badness check then decides. Keeps ftfy off the vast majority of pages.
 _MOJIBAKE_FIRST = "\u00c2\u00c3\u00c5\u00e2"
 _MOJIBAKE_HINT_RE = re.compile("[\u00c2\u00c3\u00c5\u00e2][\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc\u2013-\u2122]")
+
+
 @lru_cache(maxsize=1)
 def _ftfy() -> tuple[Any, Any]:
     """ftfy and our config for it, imported on the first page that looks like mojibake (most
@@ -132,6 +134,7 @@ def _ftfy() -> tuple[Any, Any]:
         explain=False,
     )
     return ftfy, config
+
 
 # Characters that legacy Western pages legitimately contain beyond ASCII.
 _PLAUSIBLE_NON_ASCII = set("åäöÅÄÖéÉèÈêëüÜáÁàíóúñçøØæÆßôîâûïÿ–—‘’“”„…€•·§°±²³½¼¾×÷«»¤£¥©®™¶¿¡¬¦¨´¸¹º\u00a0\u00ad")

@@ -16,8 +16,8 @@ Two spaCy behaviours cost more than all the rules put together, so tokenising go
 Every word the vocabulary has not seen gets a lexeme, and spaCy computes ~20 attributes for it
 in Python (shape, prefix, suffix, like_num, is_stop ...): ~11 µs a word, and a 10,000-page run
 meets ~30,000 new words (numbers, names) in each process. Our lexemes get only the attributes
-the pipeline reads (`LEX_ATTRS`: ~2 µs a word); tests check that tokens, sentences and place
-matches stay those of `spacy.blank("sv")`.
+the pipeline reads (`LEX_ATTRS`: ~2 µs a word); tests check that tokens, sentences and those
+attributes' values stay those of `spacy.blank("sv")`.
 """
 
 from __future__ import annotations
