@@ -219,6 +219,11 @@ class DaskEngine(_Pipelined):
             self.client.close()
 
 
+def extracts_in_process(engine: str, workers: int) -> bool:
+    """Whether `make_engine(engine, workers)` runs the per-page stages in the calling process."""
+    return engine == "local" and workers <= 1
+
+
 def make_engine(engine: str = "local", workers: int = 1, scheduler: str | Any | None = None) -> Engine:
     if engine == "dask":
         if scheduler is None:
@@ -226,4 +231,4 @@ def make_engine(engine: str = "local", workers: int = 1, scheduler: str | Any | 
         return DaskEngine(scheduler)
     if engine != "local":
         raise ValueError(f"unknown engine {engine!r} (local or dask)")
-    return ProcessPool(workers) if workers > 1 else InProcess()
+    return InProcess() if extracts_in_process(engine, workers) else ProcessPool(workers)

@@ -25,7 +25,7 @@ from typing import Any, Callable, Iterable, Iterator
 import pyarrow as pa
 
 from pipeline import __version__
-from pipeline.engine import extract_chunk, gc_for_run, make_engine
+from pipeline.engine import extract_chunk, extracts_in_process, gc_for_run, make_engine
 from pipeline.lock import OutputLock
 from pipeline.merge import merge_projects, single_page_projects
 from pipeline.models import Issue, PageResult, RawDocument
@@ -136,8 +136,8 @@ def run(
     batch_size: int = 512,
 ) -> RunSummary:
     """Extract every page under raw_dir into out_dir (all or nothing). Raises Locked if busy."""
-    in_process = engine == "local" and workers <= 1
-    with OutputLock(out_dir), memory_pool_for_run(), gc_for_run(main_only=not in_process):
+    main_only = not extracts_in_process(engine, workers)
+    with OutputLock(out_dir), memory_pool_for_run(), gc_for_run(main_only=main_only):
         return _run_locked(raw_dir, out_dir, max_bytes=max_bytes, workers=workers, engine=engine,
                            scheduler=scheduler, full=full, keep_removed=keep_removed, contacts=contacts,
                            progress=progress, log=log, batch_size=batch_size)

@@ -7,8 +7,11 @@ when a run commits, and a state in the old layout (one pickled result per page) 
 from __future__ import annotations
 
 import pickle
+import shutil
 import sqlite3
 from pathlib import Path
+
+import pandas as pd
 
 from conftest import RAW
 from pipeline.models import PageResult
@@ -99,10 +102,6 @@ def test_incremental_runs_that_compact_the_state_give_the_full_tables(tmp_path: 
     """In-process runs cut 9 pages into chunks of 3; changing two pages of the first chunk
     leaves one page in it, which is then re-stored on its own. The tables stay those of a full
     run, then and on the next run, which reads every page from the state."""
-    import shutil
-
-    import pandas as pd
-
     raw = tmp_path / "raw"
     pages = sorted(p for p in (RAW / "projektbanken").glob("*.txt"))[:3]
     raw.mkdir()
