@@ -50,7 +50,7 @@ typecheck: $(STAMP)
 	$(PY) -m mypy pipeline
 
 docs: $(STAMP)
-	$(PY) -m pipeline.data_dictionary > docs/data_dictionary.md
+	$(PY) -m pipeline.tables.data_dictionary > docs/data_dictionary.md
 
 clean:
 	rm -rf $(VENV) build *.egg-info

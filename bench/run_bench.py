@@ -5,7 +5,7 @@
     python bench/run_bench.py --workers 2 --only text
 
 The corpus is generated once by bench/generate.py into bench/out/corpus (re-generated only when
-missing or made with other sizes/seed). Every measurement runs `pipeline.run.run(..., full=True)`
+missing or made with other sizes/seed). Every measurement runs `pipeline.batch.run.run(..., full=True)`
 in a fresh subprocess (so peak-memory figures of different runs never mix) into a fresh output
 folder, and includes reading the files and writing the Parquet tables.
 
@@ -86,7 +86,7 @@ class _Clock:
 
 
 # Per-page work that summary.stage_seconds does not time, and the main process's own work.
-# Wrapped by name in pipeline.run (names missing in this version of the pipeline are skipped).
+# Wrapped by name in pipeline.batch.run (names missing in this version of the pipeline are skipped).
 MAIN_PROCESS = {"_write_projects": "merge"}
 WRITE_METHODS = ("add", "add_arrow", "finish", "commit", "abort")
 
@@ -97,7 +97,7 @@ def measure(raw_dir: Path, out_dir: Path, workers: int) -> dict[str, Any]:
     The per-page stages are timed by the pipeline itself (summary.stage_seconds, summed over
     the workers); the main process's read/merge/write/state are timed here by wrapping.
     """
-    import pipeline.run as prun
+    import pipeline.batch.run as prun
 
     clock = _Clock()
     for name, label in MAIN_PROCESS.items():

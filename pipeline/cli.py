@@ -114,11 +114,11 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "extract":
         return _extract(args)
     if args.command == "evaluate":
-        from pipeline.evaluate import main_evaluate
+        from pipeline.quality.evaluate import main_evaluate
 
         return main_evaluate(args.raw_dir, args.gold, floors=args.floors, json_out=args.json_out)
     if args.command == "report":
-        from pipeline.report import main as report_main
+        from pipeline.quality.report import main as report_main
 
         return report_main([str(args.out_dir)] + (["--output", str(args.output)] if args.output else []))
     parser.print_help()
@@ -136,8 +136,8 @@ def _extract(args: argparse.Namespace) -> int:
     if args.engine == "dask" and not args.scheduler:
         print("error: --engine dask needs --scheduler ADDRESS", file=sys.stderr)
         return EXIT_USAGE
-    from pipeline.lock import Locked
-    from pipeline.run import run
+    from pipeline.batch.lock import Locked
+    from pipeline.batch.run import run
 
     logger = _logger(args.log_format)
     try:

@@ -14,19 +14,19 @@ import traceback
 from pathlib import Path
 from typing import Any, Callable
 
-from pipeline.calls import extract_call
-from pipeline.classify import classify
-from pipeline.decode import DecodeError, decode
-from pipeline.extract import extract_fields
+from pipeline.kinds.calls import extract_call
+from pipeline.layout.classify import classify
+from pipeline.ingest.decode import DecodeError, decode
+from pipeline.project.fields import extract_fields
 from pipeline.models import Issue, Page, PageResult, RawDocument
-from pipeline.normalise import assign_programme_period, normalise_project, project_key
-from pipeline.objectives import extract_objectives
+from pipeline.project.normalise import assign_programme_period, normalise_project, project_key
+from pipeline.project.objectives import extract_objectives
 from pipeline.places import find_places, project_municipalities
-from pipeline.programmes import lookup_area, lookup_objective
-from pipeline.regional_plans import extract_regional_priorities
-from pipeline.sections import section_texts, split_sections
-from pipeline.segment import segment, strip_bullet
-from pipeline.validate import validate_project
+from pipeline.values.programmes import lookup_area, lookup_objective
+from pipeline.kinds.regional_plans import extract_regional_priorities
+from pipeline.layout.sections import section_texts, split_sections
+from pipeline.layout.segment import segment, strip_bullet
+from pipeline.project.validate import validate_project
 
 
 def _with(issue: Issue, source_file: str, key: str | None) -> Issue:

@@ -19,7 +19,7 @@ DEV = SHARED / "dev-pages"
 @pytest.fixture(scope="session")
 def sample_run(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The sample dump in raw/ extracted once for the whole test session."""
-    from pipeline.run import run
+    from pipeline.batch.run import run
 
     out = tmp_path_factory.mktemp("extracted")
     run(RAW, out)

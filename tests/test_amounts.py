@@ -1,4 +1,4 @@
-"""Table-driven tests for pipeline.amounts: one row per real-world shape of an amount.
+"""Table-driven tests for pipeline.values.amounts: one row per real-world shape of an amount.
 
 Adding a case is one line in the table of the parser it exercises. Inputs are written for these
 tests (they reproduce the shapes seen on the pages, not the pages' text). NBSP never reaches
@@ -14,7 +14,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pipeline.amounts import (
+from pipeline.values.amounts import (
     _AMOUNT_IN_PROSE,
     _APPROX,
     _DIGIT,

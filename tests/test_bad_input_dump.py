@@ -215,7 +215,7 @@ def dump(tmp_path_factory: pytest.TempPathFactory) -> Dump:
 @pytest.fixture(scope="module")
 def plain_records(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[str, Any]]:
     """The plain UTF-8 pages extracted on their own: what every variant must reproduce."""
-    from pipeline.run import run
+    from pipeline.batch.run import run
 
     tmp = tmp_path_factory.mktemp("plain")
     raw = tmp / "raw"
@@ -401,7 +401,7 @@ LEGACY_CASES = [
 @pytest.mark.parametrize(("where", "charset"), LEGACY_CASES)
 def test_page_in_a_declared_legacy_charset_reads_like_utf8(tmp_path: Path, where: str, charset: str) -> None:
     """Old sites declare ISO-8859-1 and write windows-1252 (€ 0x80, – 0x96): read them as browsers do."""
-    from pipeline.run import run
+    from pipeline.batch.run import run
 
     html = _euro_page()
     raw = tmp_path / "raw"

@@ -15,8 +15,8 @@ import pytest
 
 from conftest import RAW, ROOT
 from pipeline.cli import EXIT_LOCKED, EXIT_OK, main
-from pipeline.lock import OutputLock
-from pipeline.run import CORE_TABLES, run
+from pipeline.batch.lock import OutputLock
+from pipeline.batch.run import CORE_TABLES, run
 
 
 def _tables(out: Path) -> dict[str, pd.DataFrame]:

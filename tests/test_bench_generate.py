@@ -74,7 +74,7 @@ def test_pages_carry_the_traps(tmp_path: Path) -> None:
 
 
 def test_pipeline_extracts_the_generated_project_pages(small_corpus: Path, tmp_path: Path) -> None:
-    from pipeline.run import run
+    from pipeline.batch.run import run
 
     m = json.loads((small_corpus / ".manifest.json").read_text(encoding="utf-8"))
     s = run(small_corpus, tmp_path / "out", full=True)

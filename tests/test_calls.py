@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pipeline.calls import CALL_KEYS, canonical_region, extract_call, first_title_line
+from pipeline.kinds.calls import CALL_KEYS, canonical_region, extract_call, first_title_line
 from pipeline.models import LabelValue
 
 ROOT = Path(__file__).resolve().parent.parent

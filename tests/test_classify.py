@@ -1,11 +1,11 @@
-"""Table-driven tests for pipeline.classify: one small page per template and page kind."""
+"""Table-driven tests for pipeline.layout.classify: one small page per template and page kind."""
 
 from __future__ import annotations
 
 import pytest
 
-from pipeline.classify import classify
-from pipeline.segment import segment
+from pipeline.layout.classify import classify
+from pipeline.layout.segment import segment
 
 P = pytest.param
 

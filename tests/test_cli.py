@@ -10,7 +10,7 @@ import pytest
 
 from conftest import RAW
 from pipeline.cli import EXIT_OK, EXIT_OUTPUT, EXIT_USAGE, main
-from pipeline.run import CORE_TABLES
+from pipeline.batch.run import CORE_TABLES
 
 
 def test_extract_writes_every_table(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -1,4 +1,4 @@
-"""Table-driven tests for pipeline.dates: one row per real-world shape of a date or period.
+"""Table-driven tests for pipeline.values.dates: one row per real-world shape of a date or period.
 
 dateparser must never invent a part: a month-only or year-only value gives None (and
 date_problem says why), and today's date never comes out of text that does not say it.
@@ -10,7 +10,7 @@ from datetime import date
 
 import pytest
 
-from pipeline.dates import MONTHS, date_problem, find_dates, find_ranges, parse_date, parse_period
+from pipeline.values.dates import MONTHS, date_problem, find_dates, find_ranges, parse_date, parse_period
 
 P = pytest.param
 D = date

@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pipeline.decode import (
+from pipeline.ingest.decode import (
     _CONTROL_RE,
     _MOJIBAKE_HINT_RE,
     _TRANSLATE,
@@ -283,7 +283,7 @@ def test_mojibake_hint_is_the_hint_regex(text: str) -> None:
 @settings(max_examples=300, deadline=None)
 @given(st.text(alphabet=st.one_of(st.characters(max_codepoint=0x3000), st.sampled_from("\u00a0\u200b\u2028\r\n\x0c\ufeff"))))
 def test_normalise_text_replaces_like_translate(text: str) -> None:
-    from pipeline.decode import _TRANSLATE
+    from pipeline.ingest.decode import _TRANSLATE
     import unicodedata
 
     t = unicodedata.normalize("NFC", text).replace("\r\n", "\n").replace("\r", "\n").translate(_TRANSLATE)

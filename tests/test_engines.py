@@ -17,7 +17,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from pipeline.run import run
+from pipeline.batch.run import run
 
 ROOT = Path(__file__).resolve().parent.parent
 RAW = ROOT / "raw"
@@ -96,7 +96,7 @@ def test_local_engine_does_not_import_distributed(tmp_path: Path) -> None:
     code = textwrap.dedent(f"""
         import sys
         from pathlib import Path
-        from pipeline.run import run
+        from pipeline.batch.run import run
         run(Path({str(RAW)!r}), Path({str(tmp_path / 'o1')!r}), workers=1, full=True)
         run(Path({str(RAW)!r}), Path({str(tmp_path / 'o2')!r}), workers=2, full=True)
         loaded = sorted(m for m in sys.modules if m.split('.')[0] in ('distributed', 'dask'))
@@ -113,7 +113,7 @@ def test_a_run_sets_its_gc_thresholds_and_restores_the_callers(tmp_path: Path) -
     changes. The caller's thresholds are back afterwards, also after an error."""
     import gc
 
-    from pipeline import engine
+    from pipeline.batch import engine
 
     before = gc.get_threshold()
     gc.set_threshold(1234, 5, 6)

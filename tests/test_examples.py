@@ -11,7 +11,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from pipeline.run import run
+from pipeline.batch.run import run
 
 ROOT = Path(__file__).resolve().parents[1]
 RAW = ROOT / "raw"

@@ -18,7 +18,7 @@ import pandas as pd
 import pytest
 
 from conftest import RAW, ROOT, plain
-from pipeline.run import run
+from pipeline.batch.run import run
 
 FORMATS_DIR = ROOT / "tests" / "fixtures" / "formats"
 

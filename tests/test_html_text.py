@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.html_text import html_to_text
+from pipeline.ingest.html_text import html_to_text
 
 FIXTURES = Path(__file__).parent / "fixtures" / "input"
 

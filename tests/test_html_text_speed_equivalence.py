@@ -12,7 +12,7 @@ import gc
 
 import pytest
 
-from pipeline.html_text import html_to_text
+from pipeline.ingest.html_text import html_to_text
 
 PINNED = [
     pytest.param("<HTML><HEAD ><TITLE>T</TITLE></HEAD><BODY><SCRIPT>x('<main>')</SCRIPT><Nav>Meny</NAV><P>Text</P><FOOTER>Fot</FOOTER></BODY></HTML>",

@@ -11,10 +11,10 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from pipeline.decode import DecodeError, decode, normalise_text
-from pipeline.html_text import html_to_text
+from pipeline.ingest.decode import DecodeError, decode, normalise_text
+from pipeline.ingest.html_text import html_to_text
 from pipeline.models import Page, RawDocument
-from pipeline.read import iter_documents
+from pipeline.ingest.read import iter_documents
 
 SETTINGS = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 

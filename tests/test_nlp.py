@@ -6,7 +6,7 @@ from __future__ import annotations
 import spacy
 from spacy.tokenizer import Tokenizer
 
-from pipeline.nlp import (
+from pipeline.text.nlp import (
     CACHE_CHUNKS,
     LEX_ATTRS,
     RENEW_TOKENS,

@@ -1,4 +1,4 @@
-"""Table-driven tests for pipeline.normalise: raw strings as written -> typed values + issues."""
+"""Table-driven tests for pipeline.project.normalise: raw strings as written -> typed values + issues."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 
-from pipeline.extract import RawProject
-from pipeline.normalise import (
+from pipeline.project.fields import RawProject
+from pipeline.project.normalise import (
     assign_programme_period,
     clean_owner,
     normalise_project,

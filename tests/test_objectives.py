@@ -10,8 +10,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pipeline.objectives import extract_objectives
-from pipeline.sections import Section, section_texts, split_sections
+from pipeline.project.objectives import extract_objectives
+from pipeline.layout.sections import Section, section_texts, split_sections
 
 FX = Path(__file__).parent / "fixtures" / "issue4"
 

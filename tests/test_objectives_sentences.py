@@ -15,9 +15,9 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from spacy.tokenizer import Tokenizer
 
-from pipeline import objectives as ob
-from pipeline.nlp import copy_tokenizer, get_nlp, sentence_doc
-from pipeline.prefilter import ODD_FOLDS
+from pipeline.project import objectives as ob
+from pipeline.text.nlp import copy_tokenizer, get_nlp, sentence_doc
+from pipeline.text.prefilter import ODD_FOLDS
 
 # -- the plain way: the sentencizer on every whole line ------------------------------------
 

@@ -8,10 +8,10 @@ from datetime import date
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from pipeline.amounts import find_amounts, parse_amount, parse_amount_detailed
-from pipeline.classify import classify
-from pipeline.dates import MONTHS, date_problem, find_dates, find_ranges, parse_date, parse_period
-from pipeline.segment import segment
+from pipeline.values.amounts import find_amounts, parse_amount, parse_amount_detailed
+from pipeline.layout.classify import classify
+from pipeline.values.dates import MONTHS, date_problem, find_dates, find_ranges, parse_date, parse_period
+from pipeline.layout.segment import segment
 
 SETTINGS = settings(deadline=None, max_examples=200, suppress_health_check=[HealthCheck.too_slow])
 

@@ -1,4 +1,4 @@
-"""Table-driven tests for pipeline.period.infer_period: evidence -> one programme period or None."""
+"""Table-driven tests for pipeline.values.period.infer_period: evidence -> one programme period or None."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 
-from pipeline.period import _area_periods, _objective_periods, infer_period
-from pipeline.programmes import lookup_area, lookup_objective
+from pipeline.values.period import _area_periods, _objective_periods, infer_period
+from pipeline.values.programmes import lookup_area, lookup_objective
 
 P = pytest.param
 

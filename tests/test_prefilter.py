@@ -1,4 +1,4 @@
-"""pipeline.prefilter: the literal shortcuts give exactly the plain regex answers.
+"""pipeline.text.prefilter: the literal shortcuts give exactly the plain regex answers.
 
 Property tests on text built from matches of the pattern itself (hypothesis' from_regex),
 its literals, pieces of them and near misses (case changes, cut words, newlines), for the
@@ -13,10 +13,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from pipeline.amounts import _FOREIGN, _FOREIGN_NEEDLES
-from pipeline.classify import signal_finders, signals
-from pipeline.extract import prose_finders, prose_patterns
-from pipeline.prefilter import (
+from pipeline.values.amounts import _FOREIGN, _FOREIGN_NEEDLES
+from pipeline.layout.classify import signal_finders, signals
+from pipeline.project.fields import prose_finders, prose_patterns
+from pipeline.text.prefilter import (
     any_line_matches,
     anchor,
     finder,

@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from pipeline.programmes import DATA, PERIODS, infer_period, lookup_area, lookup_objective, objectives
+from pipeline.values.programmes import DATA, PERIODS, infer_period, lookup_area, lookup_objective, objectives
 
 
 def test_table_is_well_formed() -> None:

@@ -15,9 +15,9 @@ import pytest
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
-from pipeline.decode import decode
+from pipeline.ingest.decode import decode
 from pipeline.models import RawDocument
-from pipeline.read import DEFAULT_MAX_BYTES, iter_documents
+from pipeline.ingest.read import DEFAULT_MAX_BYTES, iter_documents
 
 PAGE_HTML = "<!DOCTYPE html><html><body><h1>Växjö projekt</h1><p>Beviljat 2 761 412 kr</p></body></html>"
 PAGE_TEXT = "Diarienummer:\n2016/00123\nProjektägare:\nExempelby kommun\n"

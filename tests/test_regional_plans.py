@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pipeline.regional_plans import county_name, extract_regional_priorities, parse_counties
+from pipeline.kinds.regional_plans import county_name, extract_regional_priorities, parse_counties
 
 FX = Path(__file__).parent / "fixtures" / "issue4"
 SEEDS = Path("/work/shared/seeds")

@@ -13,9 +13,9 @@ import pandas as pd
 import pyarrow.parquet as pq
 import pytest
 
-from pipeline.report import NO_REGION, build_report, main, report_numbers
-from pipeline.run import run
-from pipeline.write import to_arrow
+from pipeline.quality.report import NO_REGION, build_report, main, report_numbers
+from pipeline.batch.run import run
+from pipeline.tables.write import to_arrow
 
 ROOT = Path(__file__).resolve().parents[1]
 RAW = ROOT / "raw"

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.report import build_report
-from pipeline.run import run
+from pipeline.quality.report import build_report
+from pipeline.batch.run import run
 
 ROOT = Path(__file__).resolve().parents[1]
 RAW = ROOT / "raw"

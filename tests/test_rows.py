@@ -17,11 +17,11 @@ import pandas as pd
 import pyarrow as pa
 import pytest
 
-from pipeline.engine import chunked
+from pipeline.batch.engine import chunked
 from pipeline.models import Issue, PageResult, RawDocument
-from pipeline.rows import extracted_chunk, head, page_spans, table_rows
-from pipeline.run import run
-from pipeline.write import to_arrow
+from pipeline.tables.rows import extracted_chunk, head, page_spans, table_rows
+from pipeline.batch.run import run
+from pipeline.tables.write import to_arrow
 
 ROOT = Path(__file__).resolve().parent.parent
 PAGES = [ROOT / "raw" / "projektbanken" / n for n in ("2016_00412.txt", "fler_svetsare.txt", "gammal_limmad.txt")]
@@ -158,8 +158,8 @@ def test_workers_do_not_import_pandas(tmp_path: Path) -> None:
     code = textwrap.dedent(f"""
         import sys
         from pathlib import Path
-        from pipeline.engine import extract_chunk
-        from pipeline.read import iter_documents
+        from pipeline.batch.engine import extract_chunk
+        from pipeline.ingest.read import iter_documents
         chunk = extract_chunk(list(iter_documents(Path({str(ROOT / "raw")!r}))))
         assert chunk.columns and "project_pages" in chunk.columns
         print("pandas" in sys.modules)
@@ -223,14 +223,14 @@ def test_the_warm_up_page_goes_through_every_stage(monkeypatch: pytest.MonkeyPat
     """...but not through dateparser: most corpora never need it (the bench's none), and
     loading it before the fork cost the serial start 0.1-0.3 s; a worker that meets a date
     only dateparser reads loads it then."""
-    import pipeline.dates
-    from pipeline.engine import WARM_UP_PAGE
+    import pipeline.values.dates
+    from pipeline.batch.engine import WARM_UP_PAGE
     from pipeline.process import process_document
 
     def no_dateparser() -> None:
         raise AssertionError("the warm-up page reached dateparser")
 
-    monkeypatch.setattr(pipeline.dates, "_date_parser", no_dateparser)
+    monkeypatch.setattr(pipeline.values.dates, "_date_parser", no_dateparser)
     data = WARM_UP_PAGE.read_bytes()
     r = process_document(RawDocument(source_file="w", data=data, n_bytes=len(data), sha256=""))
     assert (r.status, r.page_kind) == ("extracted", "project")

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pipeline.sections import KINDS, Section, section_texts, split_sections
+from pipeline.layout.sections import KINDS, Section, section_texts, split_sections
 
 # (heading line as written, expected kind) -- grouped by page family
 HEADING_CASES = [

@@ -9,7 +9,7 @@ import sys
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from pipeline import sections as sc
+from pipeline.layout import sections as sc
 
 
 def _plain_heading_kind(line: str) -> str | None:

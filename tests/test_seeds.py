@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from conftest import ROOT, SEEDS
-from pipeline.run import run
+from pipeline.batch.run import run
 
 pytestmark = pytest.mark.skipif(not SEEDS.is_dir(), reason="../shared/seeds not present")
 
@@ -90,7 +90,7 @@ def test_seed_values(seeds_out: Path, seed: str, column: str, expected: object) 
 
 def test_evaluation_on_seeds_is_exact() -> None:
     """`make evaluate-seeds`: every labelled value of the seeds found, nothing wrong."""
-    from pipeline.evaluate import evaluate, figures
+    from pipeline.quality.evaluate import evaluate, figures
 
     figs = figures(evaluate(SEEDS, ROOT / "tests/fixtures/seeds_gold.jsonl"))
     assert figs["project_precision"] == 1.0

@@ -1,4 +1,4 @@
-"""Table-driven tests for pipeline.segment: each page layout as a small page string; property
+"""Table-driven tests for pipeline.layout.segment: each page layout as a small page string; property
 tests show the fast paths (no regex per line) equal the regexes they replace."""
 
 from __future__ import annotations
@@ -10,9 +10,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from pipeline.labels import glued_heads, glued_pattern, labels_longest_first
-from pipeline.prefilter import ODD_FOLDS, has_odd_folds
-from pipeline.segment import (
+from pipeline.layout.labels import glued_heads, glued_pattern, labels_longest_first
+from pipeline.text.prefilter import ODD_FOLDS, has_odd_folds
+from pipeline.layout.segment import (
     _COLON_LABEL,
     BULLET,
     BULLET_FIRST,

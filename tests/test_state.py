@@ -15,9 +15,9 @@ import pandas as pd
 
 from conftest import RAW
 from pipeline.models import PageResult
-from pipeline.rows import ExtractedChunk, extracted_chunk, unpack_chunk
-from pipeline.run import run
-from pipeline.state import LAYOUT, PAGE_SIZE, STATE_DIR, PageState
+from pipeline.tables.rows import ExtractedChunk, extracted_chunk, unpack_chunk
+from pipeline.batch.run import run
+from pipeline.batch.state import LAYOUT, PAGE_SIZE, STATE_DIR, PageState
 
 
 def _chunk(*names: str) -> ExtractedChunk:

@@ -1,4 +1,4 @@
-"""Table-driven tests for pipeline.validate: a failed check drops the values and leaves an issue."""
+"""Table-driven tests for pipeline.project.validate: a failed check drops the values and leaves an issue."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from pipeline.validate import validate_project
+from pipeline.project.validate import validate_project
 
 P = pytest.param
 

@@ -19,11 +19,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pipeline.merge import merge_projects, single_page_projects
-from pipeline.rows import issue_row
-from pipeline.run import _write_projects
-from pipeline.schemas import load_schema, table_names
-from pipeline.write import StreamingTables, _ts, arrow_schema, to_arrow
+from pipeline.tables.merge import merge_projects, single_page_projects
+from pipeline.tables.rows import issue_row
+from pipeline.batch.run import _write_projects
+from pipeline.tables.schemas import load_schema, table_names
+from pipeline.tables.write import StreamingTables, _ts, arrow_schema, to_arrow
 
 
 def reference_table(table: str, rows: list[dict[str, Any]]) -> pa.Table:
@@ -230,13 +230,13 @@ def test_a_table_without_rows_is_written_empty(tmp_path: Path) -> None:
 
 
 def test_a_run_gives_the_callers_arrow_memory_pool_back(tmp_path: Path) -> None:
-    from pipeline.run import run
+    from pipeline.batch.run import run
 
     before = pa.default_memory_pool().backend_name
     seen: list[str] = []
     run(Path(__file__).resolve().parent.parent / "raw" / "esfplus", tmp_path / "out", full=True,
         log=lambda event, data: seen.append(pa.default_memory_pool().backend_name))
-    from pipeline.write import run_memory_pool
+    from pipeline.tables.write import run_memory_pool
 
     assert seen and set(seen) == {run_memory_pool().backend_name} and seen[0] in ("jemalloc", "system")
     assert pa.default_memory_pool().backend_name == before
@@ -244,8 +244,8 @@ def test_a_run_gives_the_callers_arrow_memory_pool_back(tmp_path: Path) -> None:
 
 def test_columns_give_the_same_table_as_rows() -> None:
     """Workers send `to_columns`; the main process's `columns_to_arrow` equals `to_arrow`."""
-    from pipeline.schemas import table_names
-    from pipeline.write import columns_to_arrow, to_columns
+    from pipeline.tables.schemas import table_names
+    from pipeline.tables.write import columns_to_arrow, to_columns
 
     for table in table_names():
         schema = arrow_schema(table)

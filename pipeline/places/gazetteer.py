@@ -26,8 +26,10 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-DATA_DIR = Path(__file__).resolve().parent / "data"
-ESF_REGIONS_CSV = Path(__file__).resolve().parent.parent / "data" / "esf_regions.csv"
+from pipeline.resources import PLACES_DATA_DIR as DATA_DIR
+from pipeline.resources import data_file
+
+ESF_REGIONS_CSV = data_file("esf_regions.csv")
 
 # Words that turn a municipality name into its organisation ("Lunds kommun", "Västerås stad").
 MUNICIPALITY_WORDS = ("kommun", "stad")

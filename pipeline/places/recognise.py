@@ -1,7 +1,7 @@
 """Find municipality and county mentions in a page's prose, each with a role.
 
 One spaCy `PhraseMatcher` (attr LOWER, built once per process) runs over the blank Swedish
-tokeniser from `pipeline.nlp`. Matching on LOWER lets all-caps owner strings through
+tokeniser from `pipeline.text.nlp`. Matching on LOWER lets all-caps owner strings through
 ("BOTKYRKA KOMMUN"); every hit is then checked against the written form, so a name must be
 capitalised as a proper noun (or be all-caps) and keep its diacritics ("Habo" is not "Håbo").
 Because the matcher works on whole tokens, "Uppsala" never yields Sala and "arbetsmarknaden"
@@ -58,7 +58,7 @@ from spacy.tokenizer import Tokenizer
 from spacy.attrs import ORTH
 from spacy.tokens import Doc
 
-from pipeline.nlp import RenewingTokenizer, copy_tokenizer, get_nlp
+from pipeline.text.nlp import RenewingTokenizer, copy_tokenizer, get_nlp
 from pipeline.places.gazetteer import (
     County,
     Municipality,

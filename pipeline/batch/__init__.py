@@ -1,0 +1,1 @@
+"""Batch runs: the run over a dump, the engines (in-process, pool, Dask), incremental state, the lock."""

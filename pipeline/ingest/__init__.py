@@ -1,0 +1,1 @@
+"""Ingest: find the input files, open archives, decode bytes to clean text, read HTML as text."""

@@ -1,0 +1,1 @@
+"""Project pages: raw fields, their normalised values, cross-field checks, goals, and the project row."""

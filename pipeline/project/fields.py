@@ -1,0 +1,175 @@
+"""Field extraction: raw field values (strings as written) from a segmented project page.
+
+Bank templates give their values through the label/value pairs; owners' own sites, Kohesio
+and decision letters add prose patterns from data/prose_patterns.csv. Nothing here converts
+types: that is normalise.py's job, so that every dropped value can be reported with the text
+it came from.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from pipeline.layout.classify import Classification
+from pipeline.resources import data_file
+from pipeline.models import Issue
+from pipeline.text.prefilter import Finder, finder
+from pipeline.layout.segment import Segmented, is_boilerplate
+
+PHONE = re.compile(r"(?<![\d-])(?:\+46[ -]?|0)\d{1,3}[ ]?[-–][ ]?\d[\d ]{3,9}\d(?![\d])|(?<!\d)0\d{2,3}[-–]\d{5,8}(?!\d)")
+EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+HEADING_ID = re.compile(r"^(?P<id>\d{4}/\d{5}|\d{2}-\d{3}-[A-Z]\d{2})\s+[-–]\s+(?P<title>.+)$")
+PERSON_NAME = re.compile(r"^[A-ZÅÄÖÉ][a-zåäöéü]+(?:[ -][A-ZÅÄÖÉ][a-zåäöéü]+){1,3}$")
+CONTACT_HEADINGS = {"projektledare", "kontaktperson", "kontakt", "kontaktpersoner"}
+# lower() never shortens a string, so a longer line cannot be a heading (and is not lowered)
+_CONTACT_HEADING_MAX = max(map(len, CONTACT_HEADINGS))
+BANK_TEMPLATES = {"bank_glued", "bank_colon", "bank_esfplus", "bank_plain"}
+
+
+@dataclass
+class RawProject:
+    """Field -> value as written, plus where each came from (for evidence in issues)."""
+
+    values: dict[str, str] = field(default_factory=dict)
+    evidence: dict[str, str] = field(default_factory=dict)
+    issues: list[Issue] = field(default_factory=list)
+    extra: list[tuple[str, str, str]] = field(default_factory=list)  # (field, label, value): the rest of the block
+    list_items: dict[str, list[str]] = field(default_factory=dict)
+
+
+@lru_cache(maxsize=1)
+def prose_patterns() -> list[tuple[str, frozenset[str], re.Pattern[str]]]:
+    with open(data_file("prose_patterns.csv"), encoding="utf-8", newline="") as fh:
+        return [
+            (row["field"], frozenset(row["templates"].split()), re.compile(row["pattern"], re.MULTILINE))
+            for row in csv.DictReader(fh)
+        ]
+
+
+@lru_cache(maxsize=1)
+def prose_finders() -> list[Finder]:
+    """Per prose pattern (same order), the pattern with the literal shortcuts of prefilter.py."""
+    return [finder(pat) for _, _, pat in prose_patterns()]
+
+
+def _first_content_line(lines: list[str], start: int = 0, stop: int | None = None, max_len: int = 150) -> str | None:
+    for ln in lines[start:stop]:
+        s = ln.strip()
+        if s and not is_boilerplate(s) and len(s) <= max_len:
+            return s
+    return None
+
+
+def _title(seg: Segmented, cls: Classification) -> str | None:
+    lines = seg.lines
+    if cls.template in {"bank_glued", "bank_plain"} and seg.first_fact_line is not None:
+        for ln in reversed(lines[: seg.first_fact_line]):
+            s = ln.strip()
+            if s and not is_boilerplate(s):
+                return s
+        return None
+    if cls.template == "kohesio" and seg.last_fact_line is not None:
+        return _first_content_line(lines, seg.last_fact_line + 1, max_len=120)
+    return _first_content_line(lines)
+
+
+def _contact_block(seg: Segmented) -> tuple[str | None, str | None, str | None]:
+    """'Projektledare' / 'Kontaktperson' heading, then a name line, then phone/e-mail lines."""
+    lines = seg.lines
+    for i, ln in enumerate(lines):
+        head = ln.strip().rstrip(":")
+        if len(head) > _CONTACT_HEADING_MAX or head.lower() not in CONTACT_HEADINGS:
+            continue
+        nxt = [x.strip() for x in lines[i + 1: i + 6] if x.strip()]
+        if not nxt or not PERSON_NAME.match(nxt[0]):
+            continue
+        phone = email = None
+        for x in nxt[1:3]:
+            pm = PHONE.search(x)
+            if pm and phone is None:
+                phone = pm.group(0).strip()
+            em = EMAIL.search(x)
+            if em and email is None:
+                email = em.group(0)
+        return nxt[0], phone, email
+    return None, None, None
+
+
+def extract_fields(text: str, seg: Segmented, cls: Classification) -> RawProject:
+    """All raw values of a project page, as written."""
+    raw = RawProject(list_items=dict(seg.lists))
+    values, evidence, extra = raw.values, raw.evidence, raw.extra
+    # 1. label/value pairs
+    for p in seg.pairs:
+        fld, value = p.field, p.value
+        if fld not in _KNOWN_FIELDS or fld.startswith("other:"):
+            extra.append((fld, p.label, value))
+            continue
+        if not value:
+            continue
+        old = values.get(fld)
+        if old is None:  # (values and evidence are only set together here)
+            values[fld] = value
+            evidence[fld] = f"{p.label}: {value}"
+        elif old != value:
+            if fld == "diarienummer":
+                raw.issues.append(Issue("", None, "diarienummer", "warning", "conflicting_values",
+                                        f"two different ids on the page: {old!r} and {value!r}",
+                                        f"{p.label}: {value}"))
+                values[fld] = ""  # ambiguous: normalise drops it
+            continue
+        if fld not in _CORE_FIELDS:
+            extra.append((fld, p.label, value))
+    # 2. title and the id written in the heading ("2020/00701 - Livslångt lärande")
+    for ln in seg.lines[:12]:
+        m = HEADING_ID.match(ln.strip())
+        if m:
+            raw.values.setdefault("diarienummer", m.group("id"))
+            raw.evidence.setdefault("diarienummer", ln.strip())
+            raw.values.setdefault("title", m.group("title").strip())
+            break
+    if "title" not in raw.values and cls.template != "decision_letter":
+        t = _title(seg, cls)
+        if t:
+            raw.values["title"] = t
+            raw.evidence["title"] = t
+    # 3. prose patterns for sites without a full fact block
+    if cls.template not in BANK_TEMPLATES:
+        prose = "\n".join(ln for i, ln in seg.prose_lines())
+        for (fld, templates, _pat), find in zip(prose_patterns(), prose_finders()):
+            if cls.template not in templates or fld in raw.values:
+                continue
+            m = find.search(prose)
+            if m:
+                raw.values[fld] = " ".join(m.group("v").split())
+                raw.evidence[fld] = " ".join(m.group(0).split())[:200]
+        name, phone, email = _contact_block(seg)
+        if name and "contact_name" not in raw.values:
+            raw.values["contact_name"] = name
+            raw.evidence["contact_name"] = name
+            if phone and "contact_phone" not in raw.values:
+                raw.values["contact_phone"] = phone
+            if email and "contact_email" not in raw.values:
+                raw.values["contact_email"] = email
+    # the contact's phone may be written on the label's line with a second number: keep the first
+    if "contact_phone" in raw.values:
+        pm = PHONE.search(raw.values["contact_phone"])
+        if pm and pm.group(0).strip() != raw.values["contact_phone"].strip():
+            raw.values["contact_phone"] = pm.group(0).strip()
+    return raw
+
+
+_CORE_FIELDS = {
+    "diarienummer", "title", "owner", "owner_org_number", "contact_name", "contact_email",
+    "contact_phone", "region", "nuts2", "programme_area", "specific_objective", "phase",
+    "eu_grant_sek", "total_budget_sek", "eu_cofinancing_rate_pct", "start_date", "end_date",
+    "period", "planned_participants", "intervention_type", "beneficiary_postcode", "fund",
+    "programme_period", "eu_contribution", "other_fund_grant_sek", "call_id",
+}
+_KNOWN_FIELDS = _CORE_FIELDS | {
+    "beneficiary_address", "beneficiary_town", "country", "programme_cci", "call_amount_sek",
+    "secondary_theme_child_poverty", "strategic_importance", "owner_role", "theme",
+}

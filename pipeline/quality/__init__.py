@@ -1,0 +1,1 @@
+"""Quality: precision/recall against hand labels, and the HTML quality report."""

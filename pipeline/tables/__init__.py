@@ -1,0 +1,1 @@
+"""Tables: schemas, results as rows, merging pages into projects, personal-data policy, Parquet writing."""
