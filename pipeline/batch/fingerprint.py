@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 from functools import lru_cache
+from pathlib import Path
 
 from pipeline import __version__
 from pipeline.resources import PACKAGE_DIR
@@ -27,28 +28,28 @@ TABLE_PARTS = ("tables", "schemas", "batch/run.py")
 _SUFFIXES = (".py", ".csv", ".json", ".txt")
 
 
-def _digest(parts: tuple[str, ...]) -> str:
+def _digest(parts: tuple[str, ...], root: Path) -> str:
     h = hashlib.sha256()
     files = set()
     for part in parts:
-        p = PACKAGE_DIR / part
+        p = root / part
         if p.is_file():
             files.add(p)
         elif p.is_dir():
             files.update(f for f in p.rglob("*") if f.is_file() and f.suffix in _SUFFIXES)
     for f in sorted(files):
-        h.update(f.relative_to(PACKAGE_DIR).as_posix().encode())
+        h.update(f.relative_to(root).as_posix().encode())
         h.update(f.read_bytes())
     return h.hexdigest()[:10]
 
 
-@lru_cache(maxsize=1)
-def extraction_version() -> str:
+@lru_cache(maxsize=None)
+def extraction_version(root: Path = PACKAGE_DIR) -> str:
     """Package version + a fingerprint of the per-page stages and their data."""
-    return f"{__version__}+{_digest(EXTRACTION_PARTS)}"
+    return f"{__version__}+{_digest(EXTRACTION_PARTS, root)}"
 
 
-@lru_cache(maxsize=1)
-def tables_version() -> str:
+@lru_cache(maxsize=None)
+def tables_version(root: Path = PACKAGE_DIR) -> str:
     """A fingerprint of the code that builds the tables from stored results."""
-    return _digest(TABLE_PARTS)
+    return _digest(TABLE_PARTS, root)
