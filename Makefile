@@ -7,6 +7,7 @@ STAMP  := $(VENV)/.installed
 RAW    ?= raw
 OUT    ?= extracted
 DEV    ?= ../shared/dev-pages
+DEV2   ?= ../shared/dev-pages-2
 SEEDS  ?= ../shared/seeds
 
 .PHONY: extract test evaluate evaluate-seeds setup clean typecheck docs report questions nightly bench
@@ -25,8 +26,10 @@ extract: $(STAMP)
 test: $(STAMP)
 	$(PY) -m pytest
 
+# precision/recall per field and per page kind on both labelled sets, against the ratchet floors
 evaluate: $(STAMP)
-	$(PY) -m pipeline evaluate $(DEV)/pages $(DEV)/gold.jsonl
+	$(PY) -m pipeline evaluate $(DEV)/pages $(DEV)/gold.jsonl --floors eval_floors/dev-pages.json
+	$(PY) -m pipeline evaluate $(DEV2)/pages $(DEV2)/gold.jsonl --floors eval_floors/dev-pages-2.json
 
 evaluate-seeds: $(STAMP)
 	$(PY) -m pipeline evaluate $(SEEDS) tests/fixtures/seeds_gold.jsonl

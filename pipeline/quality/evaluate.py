@@ -154,7 +154,23 @@ def evaluate(raw_dir: Path, gold_path: Path) -> dict[str, Any]:
         1 for g in gold
         if (pages.get(g["file"], {}).get("page_kind") == "project") == (g["kind"] in PROJECT_KINDS)
     )
-    return {"project": project_scores, "call": call_scores, "n_pages": len(gold), "kinds_right": kinds_right}
+    return {"project": project_scores, "call": call_scores, "n_pages": len(gold), "kinds_right": kinds_right,
+            "by_kind": by_kind(gold, pages, projects, calls)}
+
+
+def by_kind(gold: list[dict[str, Any]], pages: dict[str, dict[str, Any]], projects: dict[str, dict[str, Any]],
+            calls: dict[str, dict[str, Any]]) -> dict[str, dict[str, int]]:
+    """Per labelled page kind: pages, and how many got a project record, a call record, or the
+    page kind the pipeline gave them."""
+    out: dict[str, dict[str, int]] = {}
+    for g in gold:
+        k = out.setdefault(g["kind"], {"pages": 0, "project_record": 0, "call_record": 0})
+        k["pages"] += 1
+        k["project_record"] += g["file"] in projects
+        k["call_record"] += g["file"] in calls
+        kind = pages.get(g["file"], {}).get("page_kind") or "unread"
+        k[f"kind={kind}"] = k.get(f"kind={kind}", 0) + 1
+    return dict(sorted(out.items()))
 
 
 def figures(result: dict[str, Any]) -> dict[str, float]:
@@ -164,6 +180,10 @@ def figures(result: dict[str, Any]) -> dict[str, float]:
             t = total(result[part])
             out[f"{part}_precision"] = round(t.precision, 4)
             out[f"{part}_recall"] = round(t.recall, 4)
+    others = result.get("by_kind", {}).get("other")
+    if others and others["pages"]:
+        # share of look-alike pages given no project record: precision first, so its floor is 1
+        out["other_without_record"] = round(1 - others["project_record"] / others["pages"], 4)
     muni = result["project"].get("municipalities")
     if muni is not None:
         out["municipalities_precision"] = round(muni.precision, 4)
@@ -173,6 +193,11 @@ def figures(result: dict[str, Any]) -> dict[str, float]:
 
 def render(result: dict[str, Any], show_errors: bool = True) -> str:
     lines = [f"Pages: {result['n_pages']}; project/non-project classification right on {result['kinds_right']}"]
+    if result.get("by_kind"):
+        lines.append(f"\n  {'labelled kind':<24}{'pages':>6}{'project rec':>12}{'call rec':>9}  page kinds given")
+        for kind, c in result["by_kind"].items():
+            given = ", ".join(f"{k[5:]} {n}" for k, n in sorted(c.items()) if k.startswith("kind="))
+            lines.append(f"  {kind:<24}{c['pages']:>6}{c['project_record']:>12}{c['call_record']:>9}  {given}")
     for part, title in (("project", "Project pages"), ("call", "Call pages (calls.parquet)")):
         scores = result[part]
         if not scores:
