@@ -1,18 +1,23 @@
 """Command line: `python -m pipeline extract|evaluate ...`.
 
-Exit codes: 0 the run completed (even if some pages were rejected); 2 usage error (bad
-arguments, RAW_DIR missing); 3 the output could not be written; 4 another run holds the
-output folder (nothing was touched); 1 the evaluation fell below its floors.
+Exit codes: 0 the run completed (even if some pages were rejected); 1 the evaluation fell below
+its floors; 2 usage error (bad arguments, RAW_DIR missing); 3 the output could not be written;
+4 another run holds the output folder (nothing was touched); 5 RAW_DIR is empty or has lost most
+of its known pages (tables left as they were); 130/143 interrupted by SIGINT/SIGTERM (tables
+left as they were).
 """
 
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Callable, Iterable, TypeVar
+from typing import Any, Callable, Iterable, Iterator, TypeVar
 
-EXIT_OK, EXIT_USAGE, EXIT_OUTPUT, EXIT_LOCKED = 0, 2, 3, 4
+EXIT_OK, EXIT_USAGE, EXIT_OUTPUT, EXIT_LOCKED, EXIT_INPUT = 0, 2, 3, 4, 5
+EXIT_SIGINT, EXIT_SIGTERM = 130, 143
 T = TypeVar("T")
 
 
@@ -40,6 +45,22 @@ def _logger(fmt: str) -> Callable[[str, dict[str, Any]], None]:
             print(f"[pipeline] progress: pages={data['pages']}", file=sys.stderr, flush=True)
 
     return log
+
+
+class _Terminated(BaseException):
+    """SIGTERM, raised in the main thread so the run unwinds as it does on Ctrl-C."""
+
+
+@contextmanager
+def _terminate_as_interrupt() -> Iterator[None]:
+    def on_term(signum: int, frame: Any) -> None:
+        raise _Terminated()
+
+    old = signal.signal(signal.SIGTERM, on_term)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, old)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -70,6 +91,9 @@ def build_parser() -> argparse.ArgumentParser:
     ex.add_argument("--scheduler", default=None, help="Dask scheduler address for --engine dask, e.g. tcp://10.0.0.5:8786")
     ex.add_argument("--full", action="store_true",
                     help="re-extract every page (default: only new or changed pages; a new pipeline version re-extracts all)")
+    ex.add_argument("--allow-removals", action="store_true",
+                    help="accept an empty RAW_DIR, or one that lost more than half of the pages of earlier "
+                         "runs (default: such a run exits 5 and leaves the tables as they were)")
     ex.add_argument("--keep-removed", action="store_true",
                     help="keep pages deleted from RAW_DIR since the last run in the tables (default: they disappear)")
     ex.add_argument("--contacts", choices=["keep", "hash", "drop"], default="keep",
@@ -137,18 +161,29 @@ def _extract(args: argparse.Namespace) -> int:
         print("error: --engine dask needs --scheduler ADDRESS", file=sys.stderr)
         return EXIT_USAGE
     from pipeline.batch.lock import Locked
-    from pipeline.batch.run import run
+    from pipeline.batch.run import InputVanished, run
 
     logger = _logger(args.log_format)
     try:
-        summary = run(
-            raw_dir, args.out_dir, max_bytes=args.max_bytes, workers=args.workers, engine=args.engine,
-            scheduler=args.scheduler, full=args.full, keep_removed=args.keep_removed, contacts=args.contacts,
-            progress=_progress if args.log_format == "text" else None, log=logger,
-        )
+        with _terminate_as_interrupt():
+            summary = run(
+                raw_dir, args.out_dir, max_bytes=args.max_bytes, workers=args.workers, engine=args.engine,
+                scheduler=args.scheduler, full=args.full, keep_removed=args.keep_removed,
+                allow_removals=args.allow_removals, contacts=args.contacts,
+                progress=_progress if args.log_format == "text" else None, log=logger,
+            )
     except Locked as exc:
         print(f"error: {exc}; try again when it has finished", file=sys.stderr)
         return EXIT_LOCKED
+    except InputVanished as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_INPUT
+    except _Terminated:
+        print("interrupted (SIGTERM); tables unchanged", file=sys.stderr)
+        return EXIT_SIGTERM
+    except KeyboardInterrupt:
+        print("interrupted; tables unchanged", file=sys.stderr)
+        return EXIT_SIGINT
     except OSError as exc:
         print(f"error: cannot write the tables to {args.out_dir}: {exc}", file=sys.stderr)
         return EXIT_OUTPUT

@@ -37,7 +37,7 @@ def chunked(docs: list[RawDocument], workers: int) -> list[list[RawDocument]]:
 
 class Engine(Protocol):
     def map_batches(self, fn: ChunkFn, batches: Iterable[Batch]) -> Iterator[tuple[list[RawDocument], list[RawDocument], Chunks]]: ...
-    def close(self) -> None: ...
+    def close(self, abort: bool = False) -> None: ...
 
 
 PIPELINE_DEPTH = 2  # batches queued on the workers while the caller writes the one before
@@ -154,8 +154,34 @@ class InProcess:
                 self._warm = True
             yield batch, todo, [fn(c) for c in chunked(todo, 1)]
 
-    def close(self) -> None:
+    def close(self, abort: bool = False) -> None:
         pass
+
+
+def _worker_init(thresholds: tuple[int, int, int]) -> None:
+    """A pool worker: the caller's GC thresholds; Ctrl-C is the parent's to handle (it stops
+    the pool), and the worker dies with its parent instead of living on as an orphan."""
+    import signal
+
+    gc.set_threshold(*thresholds)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # not the parent's handler: terminate() ends a worker
+    _die_with_parent()
+
+
+def _die_with_parent() -> None:
+    """Linux: SIGTERM this process when its parent exits (prctl PR_SET_PDEATHSIG)."""
+    import ctypes
+    import os
+    import signal
+
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGTERM, 0, 0, 0)  # 1 = PR_SET_PDEATHSIG
+    except (OSError, AttributeError):  # not Linux: the parent's terminate() still stops it
+        return
+    if os.getppid() == 1:  # the parent died before prctl took effect
+        os._exit(1)
 
 
 class ProcessPool(_Pipelined):
@@ -172,8 +198,8 @@ class ProcessPool(_Pipelined):
         second of CPU loading its own copy."""
         if self._pool is None:
             warm_up(sample_page=True)
-            self._pool = mp.get_context("fork").Pool(self.workers, initializer=gc.set_threshold,
-                                                     initargs=_caller_gc or gc.get_threshold())
+            self._pool = mp.get_context("fork").Pool(self.workers, initializer=_worker_init,
+                                                     initargs=(_caller_gc or gc.get_threshold(),))
         return self._pool
 
     def submit(self, fn: ChunkFn, docs: list[RawDocument]) -> Any:
@@ -185,9 +211,13 @@ class ProcessPool(_Pipelined):
         results: Chunks = handle.get() if handle is not None else []
         return results
 
-    def close(self) -> None:
+    def close(self, abort: bool = False) -> None:
+        """Wait for the workers; with `abort` (an error or Ctrl-C), stop them at once."""
         if self._pool is not None:
-            self._pool.close()
+            if abort:
+                self._pool.terminate()
+            else:
+                self._pool.close()
             self._pool.join()
 
 
@@ -215,7 +245,7 @@ class DaskEngine(_Pipelined):
         results: Chunks = self.client.gather(handle) if handle else []
         return results
 
-    def close(self) -> None:
+    def close(self, abort: bool = False) -> None:
         if self.own_client:
             self.client.close()
 

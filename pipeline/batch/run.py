@@ -35,6 +35,14 @@ from pipeline.batch.state import PageState
 from pipeline.tables.write import StreamingTables, arrow_schema, memory_pool_for_run, to_arrow
 
 CORE_TABLES = ("pages", "project_pages", "projects", "issues", "page_fields")
+# More than this share of the pages known from earlier runs gone from RAW_DIR looks like an
+# unmounted or half-copied dump, not like pages deleted on purpose.
+MAX_REMOVED_SHARE = 0.5
+
+
+class InputVanished(Exception):
+    """RAW_DIR holds no pages, or has lost most of the pages known from earlier runs: the run
+    stops before anything is replaced (`allow_removals` accepts it)."""
 
 
 @dataclass
@@ -118,6 +126,7 @@ def run(
     scheduler: Any = None,
     full: bool = False,
     keep_removed: bool = False,
+    allow_removals: bool = False,
     contacts: str = "keep",
     progress: Callable[[Iterable[RawDocument]], Iterable[RawDocument]] | None = None,
     log: Callable[[str, dict[str, Any]], None] | None = None,
@@ -127,12 +136,13 @@ def run(
     main_only = not extracts_in_process(engine, workers)
     with OutputLock(out_dir), memory_pool_for_run(), gc_for_run(main_only=main_only):
         return _run_locked(raw_dir, out_dir, max_bytes=max_bytes, workers=workers, engine=engine,
-                           scheduler=scheduler, full=full, keep_removed=keep_removed, contacts=contacts,
+                           scheduler=scheduler, full=full, keep_removed=keep_removed,
+                           allow_removals=allow_removals, contacts=contacts,
                            progress=progress, log=log, batch_size=batch_size)
 
 
 def _run_locked(raw_dir: Path, out_dir: Path, *, max_bytes: int, workers: int, engine: str, scheduler: Any,
-                full: bool, keep_removed: bool, contacts: str,
+                full: bool, keep_removed: bool, allow_removals: bool, contacts: str,
                 progress: Callable[[Iterable[RawDocument]], Iterable[RawDocument]] | None,
                 log: Callable[[str, dict[str, Any]], None] | None, batch_size: int) -> RunSummary:
     started = _now()
@@ -153,6 +163,7 @@ def _run_locked(raw_dir: Path, out_dir: Path, *, max_bytes: int, workers: int, e
     order: list[str] = []  # every page of RAW_DIR, in reading order
     issues_by_code: Counter[str] = Counter()
     builder: _TableBuilder | None = None
+    failed = False
     try:
         # extract new and changed pages, store every result in the state
         docs: Iterable[RawDocument] = iter_documents(raw_dir, max_bytes=max_bytes)
@@ -191,6 +202,8 @@ def _run_locked(raw_dir: Path, out_dir: Path, *, max_bytes: int, workers: int, e
         seen = set(order)
         removed = sorted(sf for sf in state.known if sf not in seen)
         summary.pages_removed = len(removed)
+        if not allow_removals:
+            _check_input(raw_dir, len(order), len(removed), len(state.known), keep_removed)
         if rebuild or removed or not all((out_dir / f"{t}.parquet").exists() for t in names):
             builder.start()
         if keep_removed:
@@ -211,11 +224,12 @@ def _run_locked(raw_dir: Path, out_dir: Path, *, max_bytes: int, workers: int, e
             tables.commit()
         state.commit()
     except BaseException:
+        failed = True
         if builder is not None and builder.tables is not None:
             builder.tables.abort()
         raise
     finally:
-        executor.close()
+        executor.close(abort=failed)
         state.close()
     summary.issues_by_code = issues_by_code
     summary.seconds = time.monotonic() - t0
@@ -224,6 +238,17 @@ def _run_locked(raw_dir: Path, out_dir: Path, *, max_bytes: int, workers: int, e
                  "changed": summary.pages_changed, "unchanged": summary.pages_unchanged,
                  "removed": summary.pages_removed, "records": summary.records})
     return summary
+
+
+def _check_input(raw_dir: Path, n_pages: int, n_removed: int, n_known: int, keep_removed: bool) -> None:
+    """Refuse an input that would wipe the tables by accident (an empty or unmounted folder)."""
+    if n_pages == 0:
+        raise InputVanished(f"no pages under {raw_dir} (empty, or not mounted?); the tables were left as they "
+                            "were (--allow-removals to write empty tables)")
+    if not keep_removed and n_known and n_removed / n_known > MAX_REMOVED_SHARE:
+        raise InputVanished(f"{n_removed} of the {n_known} pages of earlier runs are gone from {raw_dir} "
+                            f"(more than {MAX_REMOVED_SHARE:.0%}: a partial copy?); the tables were left as "
+                            "they were (--allow-removals to remove them from the tables)")
 
 
 class _TableBuilder:

@@ -68,6 +68,46 @@ _JSONL_KEY_RE = re.compile(rb'"(?:url|html|text)"\s*:')
 _JSONL_SUFFIXES = (".jsonl", ".ndjson", ".jsonl.gz", ".ndjson.gz")
 
 
+def file_name(name: str) -> str:
+    """A file name as it appears in `source_file`: text that always encodes as UTF-8 and never
+    looks like an archive record.
+
+    Bytes that are not UTF-8 (a cp1252 scraper's "caf\xe9.txt", which Python hands over as
+    surrogate escapes) are written as %XX of the raw byte, and so are '%' and '#' themselves:
+    "path#N" names record N of an archive, so a plain file called "d.jsonl#1" is "d.jsonl%231"
+    and the mapping stays one to one.
+    """
+    if "%" not in name and "#" not in name and name.isprintable():
+        try:
+            name.encode("utf-8")
+            return name
+        except UnicodeEncodeError:
+            pass
+    out = []
+    for ch in name:
+        if ch in "%#":
+            out.append(f"%{ord(ch):02X}")
+        elif "\udc80" <= ch <= "\udcff":  # a raw byte that was not UTF-8
+            out.append(f"%{ord(ch) - 0xDC00:02X}")
+        elif "\ud800" <= ch <= "\udfff" or not ch.isprintable():
+            out.append("".join(f"%{b:02X}" for b in ch.encode("utf-8", "surrogatepass")))
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
+def safe_text(value: Any) -> str | None:
+    """A string field of an archive record (URL, date, charset) that always encodes: JSON may
+    hold lone surrogates ("\\ud800" is valid JSON), which are kept in their escaped form."""
+    if not isinstance(value, str):
+        return None
+    try:
+        value.encode("utf-8")
+        return value
+    except UnicodeEncodeError:
+        return value.encode("utf-8", "backslashreplace").decode("utf-8")
+
+
 def _sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
@@ -169,7 +209,8 @@ def _walk(raw_dir: Path) -> list[_Entry]:
         for child in children:
             if child.name.startswith("."):
                 continue
-            rel = f"{rel_dir}/{child.name}" if rel_dir else child.name
+            shown = file_name(child.name)
+            rel = f"{rel_dir}/{shown}" if rel_dir else shown
             path = child.path
             try:
                 is_link = child.is_symlink()
@@ -447,8 +488,8 @@ def _jsonl_record(line: bytes, rel: str, name: str, lineno: int) -> RawDocument:
         sha256=_sha256(data),
         media_type=media_type,
         declared_charset="utf-8",  # JSON strings are Unicode; we re-encoded them as UTF-8
-        source_url=url if isinstance(url, str) else None,
-        fetched_at=iso_utc(obj.get("fetched_at")),
+        source_url=safe_text(url),
+        fetched_at=iso_utc(safe_text(obj.get("fetched_at"))),
     )
 
 
@@ -518,8 +559,8 @@ def _read_warc(src: _Source, rel: str, max_bytes: int) -> Iterator[RawDocument]:
 def _warc_record(record: Any, name: str, n: int, max_bytes: int) -> tuple[RawDocument, bool]:
     """The page of one record, and whether the record was cut short by the end of the file."""
     headers = record.rec_headers
-    url = headers.get_header("WARC-Target-URI")
-    fetched_at = iso_utc(headers.get_header("WARC-Date"))
+    url = safe_text(headers.get_header("WARC-Target-URI"))
+    fetched_at = iso_utc(safe_text(headers.get_header("WARC-Date")))
     if record.http_headers is not None and record.rec_type == "response":
         content_type = record.http_headers.get_header("Content-Type")
     else:
@@ -535,7 +576,7 @@ def _warc_record(record: Any, name: str, n: int, max_bytes: int) -> tuple[RawDoc
         name,
         data,
         media_type="html" if is_html else "text",
-        declared_charset=charset_from_content_type(content_type),
+        declared_charset=charset_from_content_type(safe_text(content_type)),
         **common,
     )
     return doc, truncated

@@ -1,0 +1,199 @@
+"""Input from the open web and faults of an unattended night (issue: untrusted input).
+
+Each case is a small generated input that once stopped or wiped a run; each must now end as
+rows with reasons, or as a documented exit code with the tables left as they were.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from conftest import RAW, ROOT
+from pipeline.batch.lock import OutputLock
+from pipeline.batch.run import CORE_TABLES, InputVanished, run
+from pipeline.cli import EXIT_INPUT, EXIT_OK, EXIT_OUTPUT, EXIT_SIGINT, EXIT_SIGTERM, main
+from pipeline.ingest.read import file_name, iter_documents, safe_text
+
+PAGE = (RAW / "projektbanken" / "2016_00412.txt").read_bytes()
+
+
+def _tables(out: Path) -> dict[str, pd.DataFrame]:
+    return {t: pd.read_parquet(out / f"{t}.parquet") for t in CORE_TABLES}
+
+
+# --------------------------------------------------------------------------- names and fields
+
+
+@pytest.mark.parametrize(
+    ("name", "shown"),
+    [
+        ("sida.txt", "sida.txt"),
+        ("Jobbvägen projekt.txt", "Jobbvägen projekt.txt"),
+        ("caf\udce9.txt", "caf%E9.txt"),  # cp1252 byte 0xE9, not UTF-8
+        ("d.jsonl#1", "d.jsonl%231"),  # would be record 1 of d.jsonl
+        ("100%.txt", "100%25.txt"),  # so that "%23" written by hand stays itself
+        ("rad\nbrytning.txt", "rad%0Abrytning.txt"),
+    ],
+)
+def test_file_names_always_encode_and_never_look_like_records(name: str, shown: str) -> None:
+    assert file_name(name) == shown
+    shown.encode("utf-8")
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [("https://a.se/x", "https://a.se/x"), ("https://a.se/\ud800", "https://a.se/\\ud800"), (None, None), (3, None)],
+)
+def test_archive_fields_always_encode(value: object, expected: str | None) -> None:
+    assert safe_text(value) == expected
+
+
+def test_bad_names_and_fields_become_rows_not_a_failed_run(tmp_path: Path) -> None:
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    (raw / "ok.txt").write_bytes(PAGE)
+    with open(os.path.join(os.fsencode(raw), b"caf\xe9.txt"), "wb") as fh:  # a name that is not UTF-8
+        fh.write(PAGE.replace(b"2016/00412", b"2016/00999"))
+    records = [{"url": "https://x.se/\ud800", "text": "Projekt A\nen sida"}, {"url": "https://x.se/b", "text": "Projekt B"}]
+    (raw / "d.jsonl").write_text("\n".join(json.dumps(r) for r in records) + "\n", encoding="utf-8")
+    (raw / "d.jsonl#1").write_bytes(PAGE.replace(b"2016/00412", b"2016/00998"))
+    out = tmp_path / "out"
+    summary = run(raw, out)
+    pages = pd.read_parquet(out / "pages.parquet")
+    assert sorted(pages["source_file"]) == ["caf%E9.txt", "d.jsonl#0", "d.jsonl#1", "d.jsonl%231", "ok.txt"]
+    assert summary.n_pages == 5
+    assert "https://x.se/\\ud800" in set(pages["source_url"].dropna())
+    again = run(raw, out)  # every name is stable: nothing is new the second time
+    assert again.pages_unchanged == 5 and not again.tables_rebuilt
+
+
+def test_reader_names_match_the_walk(tmp_path: Path) -> None:
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    with open(os.path.join(os.fsencode(raw), b"\xff\xfe.txt"), "wb") as fh:
+        fh.write(b"text")
+    assert [d.source_file for d in iter_documents(raw)] == ["%FF%FE.txt"]
+
+
+# --------------------------------------------------------------------------- never wipe by accident
+
+
+@pytest.fixture()
+def raw_copy(tmp_path: Path) -> Path:
+    raw = tmp_path / "raw"
+    shutil.copytree(RAW, raw)
+    return raw
+
+
+def test_an_empty_input_folder_leaves_the_tables(raw_copy: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    run(raw_copy, out)
+    before = _tables(out)
+    shutil.rmtree(raw_copy)
+    raw_copy.mkdir()  # an unmounted share looks like this
+    with pytest.raises(InputVanished, match="no pages"):
+        run(raw_copy, out)
+    assert main(["extract", str(raw_copy), "--out", str(out), "--quiet"]) == EXIT_INPUT
+    for t, df in _tables(out).items():
+        pd.testing.assert_frame_equal(df, before[t], obj=t)
+    # asked for explicitly, the tables follow the folder
+    assert main(["extract", str(raw_copy), "--out", str(out), "--quiet", "--allow-removals"]) == EXIT_OK
+    assert len(pd.read_parquet(out / "pages.parquet")) == 0
+
+
+def test_losing_most_known_pages_is_refused(raw_copy: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    run(raw_copy, out)
+    before = _tables(out)
+    files = sorted(p for p in raw_copy.rglob("*") if p.is_file())
+    for p in files[: len(files) * 3 // 4]:
+        p.unlink()
+    with pytest.raises(InputVanished, match="gone from"):
+        run(raw_copy, out)
+    for t, df in _tables(out).items():
+        pd.testing.assert_frame_equal(df, before[t], obj=t)
+    run(raw_copy, out, keep_removed=True)  # nothing is removed from the tables: no question asked
+    # a few pages deleted on purpose are removed as before
+    run(raw_copy, out, allow_removals=True)
+    (next(p for p in raw_copy.rglob("*") if p.is_file())).unlink()
+    assert run(raw_copy, out).pages_removed == 1
+
+
+# --------------------------------------------------------------------------- clean stops and the lock
+
+
+def _big_dump(raw: Path, n: int) -> None:
+    src = PAGE.decode("utf-8")
+    (raw / "big").mkdir(parents=True)
+    for i in range(n):
+        (raw / "big" / f"p{i:05d}.txt").write_text(src.replace("2016/00412", f"2016/{i:05d}"), encoding="utf-8")
+
+
+def _start(raw: Path, out: Path, *extra: str) -> subprocess.Popen[str]:
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "pipeline", "extract", str(raw), "--out", str(out), "--quiet", *extra],
+        cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+    )
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and not list(out.glob(".tmp-run-*")):
+        time.sleep(0.02)
+    time.sleep(0.5)
+    assert proc.poll() is None, "the run finished before it could be stopped; make the dump bigger"
+    return proc
+
+
+@pytest.mark.parametrize(("sig", "code"), [(signal.SIGINT, EXIT_SIGINT), (signal.SIGTERM, EXIT_SIGTERM)])
+def test_a_signal_stops_a_pool_run_at_once_with_one_line(raw_copy: Path, tmp_path: Path, sig: int, code: int) -> None:
+    out = tmp_path / "out"
+    run(raw_copy, out)
+    before = _tables(out)
+    _big_dump(raw_copy, 4000)
+    proc = _start(raw_copy, out, "--workers", "2")
+    t0 = time.monotonic()
+    proc.send_signal(sig)
+    _, err = proc.communicate(timeout=20)
+    assert time.monotonic() - t0 < 10
+    assert proc.returncode == code, err
+    assert err.strip().splitlines()[-1].startswith("interrupted") and "tables unchanged" in err
+    assert "Traceback" not in err
+    for t, df in _tables(out).items():
+        pd.testing.assert_frame_equal(df, before[t], obj=t)
+    assert not list(out.glob(".tmp-run-*"))
+    with OutputLock(out):  # nobody (no worker either) holds the folder any more
+        pass
+
+
+def test_a_killed_run_leaves_no_worker_holding_the_lock(raw_copy: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    _big_dump(raw_copy, 4000)
+    proc = _start(raw_copy, out, "--workers", "2")
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    deadline = time.monotonic() + 10
+    while True:  # the workers die with their parent; they never held the lock anyway
+        try:
+            with OutputLock(out):
+                break
+        except Exception:
+            assert time.monotonic() < deadline, "the lock is still held after the run was killed"
+            time.sleep(0.1)
+
+
+def test_a_symlink_planted_as_the_lock_is_not_followed(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    out.mkdir()
+    target = tmp_path / "elsewhere.txt"
+    target.write_text("keep me", encoding="utf-8")
+    (out / ".lock").symlink_to(target)
+    assert main(["extract", str(RAW), "--out", str(out), "--quiet"]) == EXIT_OUTPUT
+    assert target.read_text(encoding="utf-8") == "keep me"
