@@ -197,3 +197,69 @@ def test_a_symlink_planted_as_the_lock_is_not_followed(tmp_path: Path) -> None:
     (out / ".lock").symlink_to(target)
     assert main(["extract", str(RAW), "--out", str(out), "--quiet"]) == EXIT_OUTPUT
     assert target.read_text(encoding="utf-8") == "keep me"
+
+
+# --------------------------------------------------------------------------- one switch for all tables
+
+
+def _homes(out: Path) -> set[Path]:
+    return {(out / f"{t}.parquet").resolve().parent for t in CORE_TABLES}
+
+
+def test_all_tables_switch_together(raw_copy: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    run(raw_copy, out)
+    (first,) = _homes(out)
+    assert all((out / f"{t}.parquet").is_symlink() for t in CORE_TABLES)
+    (raw_copy / "kohesio" / "Q1234567.txt").unlink()
+    run(raw_copy, out)
+    (second,) = _homes(out)
+    assert second != first and not first.exists()  # the old run's folder is gone
+    assert "kohesio/Q1234567.txt" not in set(pd.read_parquet(out / "pages.parquet")["source_file"])
+
+
+def test_a_run_that_dies_before_the_switch_changes_no_table(raw_copy: Path, tmp_path: Path,
+                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    import pipeline.tables.publish as publish
+
+    out = tmp_path / "out"
+    run(raw_copy, out)
+    before = _tables(out)
+    real_link = publish._link
+
+    def dies_at_the_switch(out_dir: Path, target: str, name: str) -> None:
+        if name == publish.CURRENT:
+            raise OSError("killed")
+        real_link(out_dir, target, name)
+
+    monkeypatch.setattr(publish, "_link", dies_at_the_switch)
+    (raw_copy / "kohesio" / "Q1234567.txt").unlink()
+    with pytest.raises(OSError):
+        run(raw_copy, out)
+    for t, df in _tables(out).items():
+        pd.testing.assert_frame_equal(df, before[t], obj=t)
+
+
+def test_tables_of_the_old_layout_are_taken_over(raw_copy: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    run(raw_copy, out)
+    for t in CORE_TABLES:  # plain files, as earlier versions wrote them
+        data = (out / f"{t}.parquet").read_bytes()
+        (out / f"{t}.parquet").unlink()
+        (out / f"{t}.parquet").write_bytes(data)
+    (raw_copy / "kohesio" / "Q1234567.txt").unlink()
+    run(raw_copy, out)
+    assert len(_homes(out)) == 1 and all((out / f"{t}.parquet").is_symlink() for t in CORE_TABLES)
+
+
+def test_links_planted_in_the_output_folder_are_replaced_not_followed(raw_copy: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    out.mkdir()
+    target = tmp_path / "elsewhere.parquet"
+    target.write_bytes(b"keep me")
+    for name in ("runs.parquet", ".runs.parquet.tmp", "projects.parquet"):
+        (out / name).symlink_to(target)
+    run(raw_copy, out)
+    assert target.read_bytes() == b"keep me"
+    assert len(pd.read_parquet(out / "runs.parquet")) == 1
+    assert len(pd.read_parquet(out / "projects.parquet")) > 0

@@ -32,6 +32,7 @@ from pipeline.ingest.read import DEFAULT_MAX_BYTES, iter_documents
 from pipeline.tables.rows import ExtractedChunk, issue_row, page_row, page_spans
 from pipeline.tables.schemas import table_names
 from pipeline.batch.state import PageState
+from pipeline.tables.publish import write_new_file
 from pipeline.tables.write import StreamingTables, arrow_schema, memory_pool_for_run, to_arrow
 
 CORE_TABLES = ("pages", "project_pages", "projects", "issues", "page_fields")
@@ -241,8 +242,9 @@ def _run_locked(raw_dir: Path, out_dir: Path, *, max_bytes: int, workers: int, e
 
 
 def _check_input(raw_dir: Path, n_pages: int, n_removed: int, n_known: int, keep_removed: bool) -> None:
-    """Refuse an input that would wipe the tables by accident (an empty or unmounted folder)."""
-    if n_pages == 0:
+    """Refuse an input that would wipe the tables by accident (an empty or unmounted folder).
+    A first run over an empty folder has nothing to lose: it writes empty tables."""
+    if n_pages == 0 and n_known:
         raise InputVanished(f"no pages under {raw_dir} (empty, or not mounted?); the tables were left as they "
                             "were (--allow-removals to write empty tables)")
     if not keep_removed and n_known and n_removed / n_known > MAX_REMOVED_SHARE:
@@ -415,12 +417,15 @@ def _append_run(out_dir: Path, raw_dir: Path, started: datetime, version: str, s
     }
     new = to_arrow("runs", [row])
     table = new
-    if path.exists():
-        old = pq.ParquetFile(path).read()
+    old = None
+    if path.is_file() and not path.is_symlink():  # a link planted there is replaced, never read
+        try:
+            old = pq.ParquetFile(path).read()
+        except (OSError, pa.ArrowInvalid):  # damaged: the run log starts again
+            old = None
+    if old is not None:
         try:  # stay in Arrow: converting old rows to Python would import pandas for timestamps
             table = pa.concat_tables([old.select(new.schema.names).cast(new.schema), new])
         except (pa.ArrowInvalid, KeyError, ValueError):  # an older runs schema: rebuild the rows
             table = to_arrow("runs", old.to_pylist() + [row])
-    tmp = out_dir / ".runs.parquet.tmp"
-    pq.write_table(table, tmp)
-    os.replace(tmp, path)
+    write_new_file(out_dir, "runs.parquet", lambda fh: pq.write_table(table, fh))

@@ -21,6 +21,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from pipeline import __version__
+from pipeline.tables.publish import publish
 from pipeline.tables.schemas import SCHEMA_VERSION, load_schema
 
 
@@ -141,7 +142,7 @@ class StreamingTables:
     Memory stays flat however many pages a run has: rows are buffered per table, converted to
     Arrow every `convert_rows` rows (row dicts are large, and while they live the cyclic GC keeps
     rescanning them) and written as one row group every `flush_rows` rows. `commit()` moves
-    every file into `out_dir` at the end of a run.
+    every table into place at the end of a run, all at once (`tables/publish.py`).
     """
 
     def __init__(self, out_dir: Path, tables: Iterable[str], flush_rows: int = 5000, convert_rows: int = 1000) -> None:
@@ -221,13 +222,7 @@ class StreamingTables:
         for table in list(self.buffers):
             if table in self.writers or self.buffers[table] or self.converted.get(table) or not self.path(table).exists():
                 self.finish(table)
-        final = {}
-        for table in self.buffers:
-            dest = self.out_dir / f"{table}.parquet"
-            os.replace(self.path(table), dest)
-            final[table] = dest
-        shutil.rmtree(self.tmp, ignore_errors=True)
-        return final
+        return publish(self.out_dir, self.tmp, list(self.buffers))
 
     def abort(self) -> None:
         for w in self.writers.values():
