@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import signal
+import sqlite3
 import sys
 from contextlib import contextmanager
 from pathlib import Path
@@ -39,6 +40,8 @@ def _logger(fmt: str) -> Callable[[str, dict[str, Any]], None]:
         if fmt == "json":
             rec = {"time": datetime.now(timezone.utc).isoformat(timespec="seconds"), "event": event, **data}
             print(json.dumps(rec, ensure_ascii=False, default=str), file=sys.stderr, flush=True)
+        elif event == "warning":  # always shown, on a terminal too
+            print(f"[pipeline] warning: {data.get('message', data)}", file=sys.stderr, flush=True)
         elif event != "progress" and not sys.stderr.isatty():
             print(f"[pipeline] {event}: " + ", ".join(f"{k}={v}" for k, v in data.items()), file=sys.stderr, flush=True)
         elif event == "progress" and not sys.stderr.isatty() and data.get("pages", 0) % 5000 < 256:
@@ -184,8 +187,10 @@ def _extract(args: argparse.Namespace) -> int:
     except KeyboardInterrupt:
         print("interrupted; tables unchanged", file=sys.stderr)
         return EXIT_SIGINT
-    except OSError as exc:
-        print(f"error: cannot write the tables to {args.out_dir}: {exc}", file=sys.stderr)
+    except (OSError, sqlite3.Error) as exc:  # disk full, read-only, permissions
+        what = "the incremental state" if isinstance(exc, sqlite3.Error) else "the tables"
+        print(f"error: cannot write {what} to {args.out_dir}: {exc}; the tables were left as they were",
+              file=sys.stderr)
         return EXIT_OUTPUT
     if not args.quiet:
         print(summary.render())

@@ -263,3 +263,72 @@ def test_links_planted_in_the_output_folder_are_replaced_not_followed(raw_copy: 
     assert target.read_bytes() == b"keep me"
     assert len(pd.read_parquet(out / "runs.parquet")) == 1
     assert len(pd.read_parquet(out / "projects.parquet")) > 0
+
+
+# --------------------------------------------------------------------------- the state is data
+
+
+def _chunk_ids(out: Path) -> list[int]:
+    import sqlite3
+
+    db = sqlite3.connect(out / ".state" / "pages.sqlite")
+    try:
+        return [r[0] for r in db.execute("SELECT id FROM chunks")]
+    finally:
+        db.close()
+
+
+def _set_chunk(out: Path, chunk_id: int, data: bytes) -> None:
+    import sqlite3
+
+    db = sqlite3.connect(out / ".state" / "pages.sqlite")
+    db.execute("UPDATE chunks SET data = ? WHERE id = ?", (data, chunk_id))
+    db.commit()
+    db.close()
+
+
+class _Boom:
+    def __reduce__(self) -> tuple[object, tuple[str]]:
+        return (os.system, ("touch PWNED",))
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        pytest.param(lambda out: (out / ".state" / "pages.sqlite").write_bytes(b"not a database at all" * 100), id="garbage"),
+        pytest.param(lambda out: (out / ".state" / "pages.sqlite").write_bytes(
+            (out / ".state" / "pages.sqlite").read_bytes()[:5000]), id="truncated"),
+        pytest.param(lambda out: _set_chunk(out, _chunk_ids(out)[0], b"\x80\x05garbage"), id="garbage chunk"),
+        pytest.param(lambda out: _set_chunk(out, _chunk_ids(out)[0], __import__("pickle").dumps(_Boom())),
+                     id="crafted chunk"),
+    ],
+)
+def test_a_damaged_state_is_set_aside_and_the_run_re_extracts(raw_copy: Path, tmp_path: Path, damage: object) -> None:
+    out = tmp_path / "out"
+    run(raw_copy, out)
+    before = _tables(out)
+    (raw_copy / "kohesio" / "Q1234567.txt").write_text("Ändrad sida\n", encoding="utf-8")  # so the state is read
+    damage(out)  # type: ignore[operator]
+    warnings: list[dict[str, object]] = []
+    summary = run(raw_copy, out, full=False, log=lambda e, d: warnings.append(d) if e == "warning" else None)
+    assert warnings and "moved to .state.damaged-" in str(warnings[0]["message"])
+    assert list(out.glob(".state.damaged-*"))
+    assert summary.pages_new == summary.n_pages  # extracted afresh
+    assert not (tmp_path / "PWNED").exists() and not (ROOT / "PWNED").exists() and not Path("PWNED").exists()
+    after = _tables(out)
+    assert len(after["pages"]) == len(before["pages"])
+    assert run(raw_copy, out).pages_unchanged == summary.n_pages  # and the new state works
+
+
+def test_a_full_disk_is_exit_3_with_a_message(raw_copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import sqlite3
+
+    from pipeline.batch import state as state_module
+
+    out = tmp_path / "out"
+
+    def full(self: object, chunk: object) -> None:
+        raise sqlite3.OperationalError("database or disk is full")
+
+    monkeypatch.setattr(state_module.PageState, "store", full)
+    assert main(["extract", str(raw_copy), "--out", str(out), "--quiet"]) == EXIT_OUTPUT

@@ -31,7 +31,7 @@ from pipeline.models import Issue, PageResult, RawDocument
 from pipeline.ingest.read import DEFAULT_MAX_BYTES, iter_documents
 from pipeline.tables.rows import ExtractedChunk, issue_row, page_row, page_spans
 from pipeline.tables.schemas import table_names
-from pipeline.batch.state import PageState
+from pipeline.batch.state import PageState, is_damage, set_aside
 from pipeline.tables.publish import write_new_file
 from pipeline.tables.write import StreamingTables, arrow_schema, memory_pool_for_run, to_arrow
 
@@ -136,10 +136,22 @@ def run(
     """Extract every page under raw_dir into out_dir (all or nothing). Raises Locked if busy."""
     main_only = not extracts_in_process(engine, workers)
     with OutputLock(out_dir), memory_pool_for_run(), gc_for_run(main_only=main_only):
-        return _run_locked(raw_dir, out_dir, max_bytes=max_bytes, workers=workers, engine=engine,
-                           scheduler=scheduler, full=full, keep_removed=keep_removed,
-                           allow_removals=allow_removals, contacts=contacts,
-                           progress=progress, log=log, batch_size=batch_size)
+        def attempt(full: bool) -> RunSummary:
+            return _run_locked(raw_dir, out_dir, max_bytes=max_bytes, workers=workers, engine=engine,
+                               scheduler=scheduler, full=full, keep_removed=keep_removed,
+                               allow_removals=allow_removals, contacts=contacts,
+                               progress=progress, log=log, batch_size=batch_size)
+
+        try:
+            return attempt(full)
+        except Exception as exc:
+            if not is_damage(exc):
+                raise
+            aside = set_aside(out_dir)  # the tables are as the last run left them: start afresh
+            (log or (lambda event, data: None))("warning", {
+                "message": f"the incremental state could not be read ({exc}); moved to {aside.name}, "
+                           "every page is extracted again"})
+            return attempt(True)
 
 
 def _run_locked(raw_dir: Path, out_dir: Path, *, max_bytes: int, workers: int, engine: str, scheduler: Any,

@@ -15,15 +15,43 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import time
 from collections import OrderedDict
 from pathlib import Path
 
-from pipeline.tables.rows import ExtractedChunk, unpack_chunk
+from pipeline.tables.rows import DamagedChunk, ExtractedChunk, unpack_chunk
 
 STATE_DIR = ".state"
 LAYOUT = 2  # PRAGMA user_version of the tables below; a state in another layout is rebuilt
 PAGE_SIZE = 65536
 _CACHED_CHUNKS = 4  # unpickled chunks kept: stored pages are loaded in the order they were stored
+
+
+class StateDamaged(Exception):
+    """The state cannot be read (truncated, garbage, tampered with): it is set aside and the
+    run extracts every page again."""
+
+
+_DAMAGE = ("SQLITE_CORRUPT", "SQLITE_NOTADB")
+
+
+def is_damage(exc: BaseException) -> bool:
+    """Whether an error means the stored state is unreadable (not: the disk is full)."""
+    if isinstance(exc, (StateDamaged, DamagedChunk)):
+        return True
+    return isinstance(exc, sqlite3.DatabaseError) and getattr(exc, "sqlite_errorname", "") in _DAMAGE
+
+
+def set_aside(out_dir: Path) -> Path:
+    """Move a damaged state out of the way (kept for a look, never read again)."""
+    d = out_dir / STATE_DIR
+    aside = out_dir / f"{STATE_DIR}.damaged-{time.strftime('%Y%m%dT%H%M%S')}"
+    n = 0
+    while aside.exists():
+        n += 1
+        aside = aside.with_name(f"{aside.name.split('~')[0]}~{n}")
+    d.rename(aside)
+    return aside
 
 
 class PageState:

@@ -8,12 +8,15 @@ only slices and appends it: unpickling each page's row dicts and converting them
 time was the largest part of its work.
 
 A chunk is pickled once, where it was extracted (`ExtractedChunk.packed`): the same bytes
-carry it to the main process and are stored there as the pages' incremental state.
+carry it to the main process and are stored there as the pages' incremental state. They are
+loaded with an unpickler that knows only the few classes a chunk holds, so a stored chunk that
+was tampered with cannot run code; it is refused as damaged.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import io
 import pickle
 from dataclasses import dataclass
 from itertools import accumulate
@@ -140,9 +143,34 @@ def extracted_chunk(results: list[PageResult]) -> ExtractedChunk:
     )
 
 
+# the only classes `ExtractedChunk.packed` refers to: pages' heads and the date/time values
+_CHUNK_CLASSES = frozenset({("pipeline.models", "PageResult"), ("datetime", "date"), ("datetime", "datetime"),
+                            ("datetime", "timezone"), ("datetime", "timedelta")})
+
+
+class DamagedChunk(ValueError):
+    """Bytes that are not a chunk `packed` wrote (a damaged or tampered state)."""
+
+
+class _ChunkUnpickler(pickle.Unpickler):
+    def find_class(self, module: str, name: str) -> Any:
+        if (module, name) not in _CHUNK_CLASSES:
+            raise DamagedChunk(f"a stored chunk names {module}.{name}, which no chunk holds")
+        return super().find_class(module, name)
+
+
 def unpack_chunk(data: bytes) -> ExtractedChunk:
-    """`ExtractedChunk.packed` bytes -> the chunk (keeping the bytes)."""
-    heads, project_keys, issue_codes, columns = pickle.loads(data)
+    """`ExtractedChunk.packed` bytes -> the chunk (keeping the bytes); DamagedChunk for
+    anything else."""
+    try:
+        heads, project_keys, issue_codes, columns = _ChunkUnpickler(io.BytesIO(data)).load()
+    except DamagedChunk:
+        raise
+    except Exception as exc:  # truncated, garbage, or the wrong shape
+        raise DamagedChunk(f"a stored chunk cannot be read: {type(exc).__name__}: {exc}"[:300]) from None
+    if not (isinstance(heads, list) and isinstance(columns, dict) and len(project_keys) == len(issue_codes) == len(heads)
+            and all(isinstance(h, PageResult) for h in heads)):
+        raise DamagedChunk("a stored chunk does not have the shape of one")
     return ExtractedChunk(heads, project_keys, issue_codes, columns, _packed=data)
 
 
