@@ -332,3 +332,37 @@ def test_a_full_disk_is_exit_3_with_a_message(raw_copy: Path, tmp_path: Path, mo
 
     monkeypatch.setattr(state_module.PageState, "store", full)
     assert main(["extract", str(raw_copy), "--out", str(out), "--quiet"]) == EXIT_OUTPUT
+
+
+# --------------------------------------------------------------------------- bounded memory
+
+
+def _doc(name: str, size: int, readable: bool = True) -> "RawDocument":
+    from pipeline.models import RawDocument
+
+    return RawDocument(source_file=name, data=b"x" * size if readable else None, n_bytes=size, sha256=name)
+
+
+@pytest.mark.parametrize(
+    ("sizes", "size", "max_bytes", "expected"),
+    [
+        ([10] * 5, 2, 1000, [2, 2, 1]),  # pages bound
+        ([400, 400, 400, 10], 512, 1000, [2, 2]),  # bytes bound
+        ([5000, 10, 10], 512, 1000, [1, 2]),  # one page above the bound still makes a batch
+        ([10, 5000], 512, 1000, [1, 1]),
+    ],
+)
+def test_batches_are_bounded_by_pages_and_bytes(sizes: list[int], size: int, max_bytes: int, expected: list[int]) -> None:
+    from pipeline.batch.run import batches
+
+    docs = [_doc(f"p{i}", n) for i, n in enumerate(sizes)]
+    got = list(batches(docs, size, max_bytes))
+    assert [len(b) for b in got] == expected
+    assert [d for b in got for d in b] == docs
+
+
+def test_rejected_pages_weigh_nothing_in_a_batch() -> None:
+    from pipeline.batch.run import batches
+
+    docs = [_doc("big", 10**9, readable=False)] + [_doc(f"p{i}", 10) for i in range(3)]
+    assert [len(b) for b in batches(docs, 512, 1000)] == [4]

@@ -17,7 +17,6 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from functools import partial
-from itertools import islice
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator
 
@@ -107,9 +106,27 @@ def as_duplicate(r: PageResult, first: str) -> PageResult:
     )
 
 
-def _batches(it: Iterable[RawDocument], size: int) -> Iterator[list[RawDocument]]:
-    iterator = iter(it)
-    while batch := list(islice(iterator, size)):
+# Bytes of pages in one batch: a run holds a few batches at once (queued on the workers and
+# being written), so 512 pages just under --max-bytes each must not make one batch.
+BATCH_BYTES = 32 * 1024 * 1024
+
+
+def batches(docs: Iterable[RawDocument], size: int, max_bytes: int = BATCH_BYTES) -> Iterator[list[RawDocument]]:
+    """Consecutive documents, at most `size` pages and (past its first page) `max_bytes` of
+    page bytes a batch; the tables never depend on where batches end."""
+    batch: list[RawDocument] = []
+    n_bytes = 0
+    for doc in docs:
+        weight = len(doc.data) if doc.data is not None else 0  # (a rejected page holds no bytes)
+        if batch and n_bytes + weight > max_bytes:
+            yield batch
+            batch, n_bytes = [], 0
+        batch.append(doc)
+        n_bytes += weight
+        if len(batch) >= size:
+            yield batch
+            batch, n_bytes = [], 0
+    if batch:
         yield batch
 
 
@@ -184,7 +201,7 @@ def _run_locked(raw_dir: Path, out_dir: Path, *, max_bytes: int, workers: int, e
             docs = progress(docs)
 
         def planned() -> Iterator[tuple[list[RawDocument], list[RawDocument]]]:
-            for batch in _batches(docs, batch_size):
+            for batch in batches(docs, batch_size):
                 order.extend(d.source_file for d in batch)
                 yield batch, [d for d in batch if full or not state.is_current(d.source_file, d.sha256)]
 
