@@ -94,6 +94,9 @@ def build_parser() -> argparse.ArgumentParser:
     ex.add_argument("--scheduler", default=None, help="Dask scheduler address for --engine dask, e.g. tcp://10.0.0.5:8786")
     ex.add_argument("--full", action="store_true",
                     help="re-extract every page (default: only new or changed pages; a new pipeline version re-extracts all)")
+    ex.add_argument("--page-timeout", type=float, default=10.0, metavar="SECONDS",
+                    help="a page whose extraction takes longer is rejected ('timed out after ... in <stage>') "
+                         "and the run goes on (default: 10; 0 for no limit)")
     ex.add_argument("--allow-removals", action="store_true",
                     help="accept an empty RAW_DIR, or one that lost more than half of the pages of earlier "
                          "runs (default: such a run exits 5 and leaves the tables as they were)")
@@ -172,7 +175,7 @@ def _extract(args: argparse.Namespace) -> int:
             summary = run(
                 raw_dir, args.out_dir, max_bytes=args.max_bytes, workers=args.workers, engine=args.engine,
                 scheduler=args.scheduler, full=args.full, keep_removed=args.keep_removed,
-                allow_removals=args.allow_removals, contacts=args.contacts,
+                allow_removals=args.allow_removals, contacts=args.contacts, page_timeout=args.page_timeout or None,
                 progress=_progress if args.log_format == "text" else None, log=logger,
             )
     except Locked as exc:

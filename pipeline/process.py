@@ -34,16 +34,22 @@ def _with(issue: Issue, source_file: str, key: str | None) -> Issue:
     return Issue(source_file, key, issue.field, issue.severity, issue.code, issue.message, issue.evidence)
 
 
+class PageTimeout(Exception):
+    """A page took longer than the run's per-page time limit (raised by the batch's timer
+    wherever the page's work was; its message names the stage)."""
+
+
 def process_page(page: Page) -> PageResult:
     """Everything one decoded page contributes to the tables. Never raises."""
     try:
         return _process(page)
     except Exception as exc:  # one page failing never stops the run
         where = traceback.extract_tb(exc.__traceback__)[-1]
+        reason = str(exc) if isinstance(exc, PageTimeout) else \
+            f"extraction failed in {Path(where.filename).stem}.{where.name}: {type(exc).__name__}: {exc}"
         return PageResult(
             source_file=page.source_file, page_sha256=page.sha256, n_bytes=page.n_bytes,
-            page_kind=None, template=None, status="rejected",
-            reason=f"extraction failed in {Path(where.filename).stem}.{where.name}: {type(exc).__name__}: {exc}"[:500],
+            page_kind=None, template=None, status="rejected", reason=reason[:500],
             source_url=page.source_url, fetched_at=page.fetched_at,
         )
 
@@ -193,6 +199,8 @@ def process_document(doc: RawDocument) -> PageResult:
         page = decode(doc)
     except DecodeError as exc:
         return PageResult(reason=str(exc), **base)  # type: ignore[arg-type]
+    except PageTimeout as exc:
+        return PageResult(reason=str(exc)[:500], **base)  # type: ignore[arg-type]
     except Exception as exc:  # a decoder bug must not stop the run either
         return PageResult(reason=f"decoding failed: {type(exc).__name__}: {exc}"[:500], **base)  # type: ignore[arg-type]
     t1 = time.perf_counter()

@@ -366,3 +366,38 @@ def test_rejected_pages_weigh_nothing_in_a_batch() -> None:
 
     docs = [_doc("big", 10**9, readable=False)] + [_doc(f"p{i}", 10) for i in range(3)]
     assert [len(b) for b in batches(docs, 512, 1000)] == [4]
+
+
+# --------------------------------------------------------------------------- bounded time
+
+
+def test_a_page_that_takes_too_long_is_rejected_naming_the_stage(raw_copy: Path, tmp_path: Path,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    import pipeline.process as process
+
+    real_segment = process.segment
+
+    def slow_on_one_page(text: str):  # type: ignore[no-untyped-def]
+        if "Jobbvägen" in text:
+            time.sleep(30)
+        return real_segment(text)
+
+    monkeypatch.setattr(process, "segment", slow_on_one_page)
+    out = tmp_path / "out"
+    t0 = time.monotonic()
+    summary = run(raw_copy, out, page_timeout=0.5)
+    assert time.monotonic() - t0 < 20
+    pages = pd.read_parquet(out / "pages.parquet").set_index("source_file")
+    slow = pages.loc["agarsidor/stadens projekt Jobbvägen.txt"]
+    assert slow["status"] == "rejected"
+    assert slow["reason"].startswith("timed out after 0.5 s in ")
+    assert (pages.drop(index="agarsidor/stadens projekt Jobbvägen.txt")["status"] != "rejected").sum() > 5
+    assert summary.n_pages == len(pages)
+
+
+@pytest.mark.parametrize("seconds", [None, 0.0])
+def test_no_time_limit_when_none_is_set(seconds: float | None) -> None:
+    from pipeline.batch.limits import page_time_limit
+
+    with page_time_limit(seconds):
+        time.sleep(0.05)

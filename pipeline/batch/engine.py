@@ -14,7 +14,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Protocol, cast
 
-from pipeline.models import RawDocument
+from pipeline.models import PageResult, RawDocument
 from pipeline.resources import data_file
 
 if TYPE_CHECKING:
@@ -68,14 +68,28 @@ class _Pipelined:
             yield done[0], done[1], self.result(done[2])
 
 
-def extract_chunk(docs: list[RawDocument], contacts: str = "keep") -> ExtractedChunk:
+def extract_chunk(docs: list[RawDocument], contacts: str = "keep",
+                  page_timeout: float | None = None) -> ExtractedChunk:
     """The per-page stages for consecutive documents, importing them (spaCy included) on first
-    use; the contacts policy is applied here, before anything is stored or written."""
+    use; each page within `page_timeout` seconds; the contacts policy is applied here, before
+    anything is stored or written."""
     from pipeline.tables.contacts import apply_to_result
-    from pipeline.process import process_document
     from pipeline.tables.rows import extracted_chunk
 
-    return extracted_chunk([apply_to_result(process_document(d), contacts) for d in docs])
+    return extracted_chunk([apply_to_result(_extract_page(d, page_timeout), contacts) for d in docs])
+
+
+def _extract_page(doc: RawDocument, page_timeout: float | None) -> PageResult:
+    from pipeline.batch.limits import page_time_limit
+    from pipeline.process import PageTimeout, process_document
+
+    try:
+        with page_time_limit(page_timeout):
+            return process_document(doc)
+    except PageTimeout as exc:  # the time ran out between the stages' own handlers
+        return PageResult(source_file=doc.source_file, page_sha256=doc.sha256, n_bytes=doc.n_bytes,
+                          page_kind=None, template=None, status="rejected", reason=str(exc),
+                          source_url=doc.source_url, fetched_at=doc.fetched_at)
 
 
 _frozen = False  # set by warm_up; inherited by forked workers with the frozen objects

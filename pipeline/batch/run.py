@@ -22,6 +22,7 @@ from typing import Any, Callable, Iterable, Iterator
 
 import pyarrow as pa
 
+from pipeline.batch.limits import DEFAULT_PAGE_TIMEOUT
 from pipeline.batch.fingerprint import extraction_version, tables_version
 from pipeline.batch.engine import extract_chunk, extracts_in_process, gc_for_run, make_engine
 from pipeline.batch.lock import OutputLock
@@ -146,6 +147,7 @@ def run(
     keep_removed: bool = False,
     allow_removals: bool = False,
     contacts: str = "keep",
+    page_timeout: float | None = DEFAULT_PAGE_TIMEOUT,
     progress: Callable[[Iterable[RawDocument]], Iterable[RawDocument]] | None = None,
     log: Callable[[str, dict[str, Any]], None] | None = None,
     batch_size: int = 512,
@@ -156,7 +158,7 @@ def run(
         def attempt(full: bool) -> RunSummary:
             return _run_locked(raw_dir, out_dir, max_bytes=max_bytes, workers=workers, engine=engine,
                                scheduler=scheduler, full=full, keep_removed=keep_removed,
-                               allow_removals=allow_removals, contacts=contacts,
+                               allow_removals=allow_removals, contacts=contacts, page_timeout=page_timeout,
                                progress=progress, log=log, batch_size=batch_size)
 
         try:
@@ -172,7 +174,7 @@ def run(
 
 
 def _run_locked(raw_dir: Path, out_dir: Path, *, max_bytes: int, workers: int, engine: str, scheduler: Any,
-                full: bool, keep_removed: bool, allow_removals: bool, contacts: str,
+                full: bool, keep_removed: bool, allow_removals: bool, contacts: str, page_timeout: float | None,
                 progress: Callable[[Iterable[RawDocument]], Iterable[RawDocument]] | None,
                 log: Callable[[str, dict[str, Any]], None] | None, batch_size: int) -> RunSummary:
     started = _now()
@@ -180,7 +182,8 @@ def _run_locked(raw_dir: Path, out_dir: Path, *, max_bytes: int, workers: int, e
     emit = log or (lambda event, data: None)
     version = extraction_version()
     state = PageState(out_dir, version)
-    settings = {"contacts": contacts, "keep_removed": keep_removed}
+    # what shaped the stored results besides the code: another value re-extracts every page
+    settings = {"contacts": contacts, "keep_removed": keep_removed, "page_timeout": page_timeout}
     if state.settings() != settings:
         full = True  # a different personal-data policy or removal rule: rebuild everything
     state.set_settings(settings)
@@ -207,7 +210,8 @@ def _run_locked(raw_dir: Path, out_dir: Path, *, max_bytes: int, workers: int, e
 
         names = list(CORE_TABLES) + [t for t in table_names() if t not in CORE_TABLES and t != "runs"]
         builder = _TableBuilder(out_dir, names, state, summary, issues_by_code)
-        for batch, todo, chunks in executor.map_batches(partial(extract_chunk, contacts=contacts), planned()):
+        extract = partial(extract_chunk, contacts=contacts, page_timeout=page_timeout)
+        for batch, todo, chunks in executor.map_batches(extract, planned()):
             fresh: dict[str, tuple[ExtractedChunk, int]] = {}
             pages = ((chunk, p) for chunk in chunks for p in range(len(chunk)))
             for doc, (chunk, p) in zip(todo, pages):
