@@ -148,11 +148,25 @@ def main(argv: list[str] | None = None) -> int:
 
         return main_evaluate(args.raw_dir, args.gold, floors=args.floors, json_out=args.json_out)
     if args.command == "report":
-        from pipeline.quality.report import main as report_main
-
-        return report_main([str(args.out_dir)] + (["--output", str(args.output)] if args.output else []))
+        return _report(args)
     parser.print_help()
     return EXIT_USAGE
+
+
+def _report(args: argparse.Namespace) -> int:
+    out_dir: Path = args.out_dir
+    if not out_dir.is_dir():
+        print(f"error: OUT_DIR {out_dir} is not a folder (run `python -m pipeline extract` first)", file=sys.stderr)
+        return EXIT_USAGE
+    from pipeline.quality.report import build_report
+
+    try:
+        path = build_report(out_dir, args.output)
+    except OSError as exc:
+        print(f"error: cannot write the report: {exc}", file=sys.stderr)
+        return EXIT_OUTPUT
+    print(path)
+    return EXIT_OK
 
 
 def _extract(args: argparse.Namespace) -> int:

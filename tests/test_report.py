@@ -5,6 +5,8 @@ from __future__ import annotations
 import base64
 import re
 import shutil
+import subprocess
+import sys
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
@@ -13,8 +15,9 @@ import pandas as pd
 import pyarrow.parquet as pq
 import pytest
 
-from pipeline.quality.report import NO_REGION, build_report, main, report_numbers
 from pipeline.batch.run import run
+from pipeline.cli import main
+from pipeline.quality.report import NO_REGION, build_report, report_numbers
 from pipeline.tables.write import to_arrow
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -312,8 +315,22 @@ def test_county_fallback_from_municipality_codes(tmp_path: Path) -> None:
 
 
 def test_main(extraction: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """`python -m pipeline report`: exit 0 and the report's path; 2 without OUT_DIR; 3 unwritable."""
     target = tmp_path / "r.html"
-    assert main([str(extraction), "--output", str(target)]) == 0
+    assert main(["report", str(extraction), "--output", str(target)]) == 0
     assert capsys.readouterr().out.strip() == str(target)
     assert target.is_file()
-    assert main([str(tmp_path / "nope")]) == 2
+    assert main(["report", str(tmp_path / "nope")]) == 2
+    assert main(["report", str(extraction), "--no-such-option"]) == 2
+    (tmp_path / "a-file").write_text("x")
+    assert main(["report", str(extraction), "--output", str(tmp_path / "a-file" / "r.html")]) == 3
+    assert main(["report", "--help"]) == 0
+
+
+def test_report_module_runs_the_cli_report(extraction: Path, tmp_path: Path) -> None:
+    """`python -m pipeline.quality.report` (named in the page's footer) is the CLI's report command."""
+    target = tmp_path / "m.html"
+    proc = subprocess.run([sys.executable, "-m", "pipeline.quality.report", str(extraction), "-o", str(target)],
+                          capture_output=True, text=True, cwd=ROOT, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip() == str(target) and target.is_file()

@@ -1,0 +1,77 @@
+"""HTML building blocks of the report: escaping, Swedish number formats, cells, tables, images.
+
+Total cells carry data-metric/data-key/data-value attributes with the numbers of
+`report_numbers`, so a test (or a script) can read the page's totals without scraping text.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import re
+from typing import Any
+
+from pipeline.quality.report.numbers import as_int, is_filled
+
+_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+_PHONE = re.compile(r"(?<![\w/])(?:\+46|0)\d{1,3}[\s-]?\d{2,3}(?:[\s-]?\d{2,3}){1,3}(?![\w/])")
+
+
+def esc(v: Any) -> str:
+    """Text for HTML, quotes included (so it also fits in attributes); None is empty."""
+    return html.escape("" if v is None else str(v), quote=True)
+
+
+def fmt_int(v: Any) -> str:
+    """12345678 -> '12 345 678' (Swedish digit grouping, non-breaking spaces)."""
+    return f"{as_int(v):,}".replace(",", "\u00a0")
+
+
+def fmt_sek(v: Any) -> str:
+    return fmt_int(v) + "\u00a0kr"
+
+
+def fmt_pct(share: float) -> str:
+    return f"{100 * share:.0f}\u00a0%"
+
+
+def plural(k: int, one: str, many: str) -> str:
+    return f"{fmt_int(k)} {one if k == 1 else many}"
+
+
+def cell(value: Any, text: str | None = None, metric: str | None = None, key: str | None = None,
+         cls: str = "num") -> str:
+    """A table cell; total cells carry data-metric/data-key/data-value for machines."""
+    attrs = f' class="{cls}"' if cls else ""
+    if metric is not None:
+        attrs += f' data-metric="{esc(metric)}"'
+        if key is not None:
+            attrs += f' data-key="{esc(key)}"'
+        attrs += f' data-value="{esc(value)}"'
+    return f"<td{attrs}>{esc(text if text is not None else value)}</td>"
+
+
+def mask_personal(text: Any) -> str:
+    """Issue text with e-mail addresses and phone numbers masked."""
+    if not is_filled(text):
+        return ""
+    s = _EMAIL.sub("[e-post]", str(text))
+    return _PHONE.sub("[telefon]", s)
+
+
+def img(png: bytes) -> str:
+    """A PNG embedded in the page, so the report stays one self-contained file."""
+    data = base64.b64encode(png).decode("ascii")
+    return f'<img class="plot" alt="" src="data:image/png;base64,{data}">'
+
+
+def table(head: list[str], rows: list[str], cls: str = "") -> str:
+    c = f' class="{cls}"' if cls else ""
+    th = "".join(f"<th>{esc(h)}</th>" for h in head)
+    return f"<table{c}><thead><tr>{th}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
+
+
+def note(text: str) -> str:
+    """A paragraph of explanation; `text` is HTML (callers escape what comes from the tables)."""
+    return f'<p class="note">{text}</p>'
+
