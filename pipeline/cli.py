@@ -3,8 +3,8 @@
 Exit codes: 0 the run completed (even if some pages were rejected); 1 the evaluation fell below
 its floors; 2 usage error (bad arguments, RAW_DIR missing); 3 the output could not be written;
 4 another run holds the output folder (nothing was touched); 5 RAW_DIR is empty or has lost most
-of its known pages (tables left as they were); 130/143 interrupted by SIGINT/SIGTERM (tables
-left as they were).
+of its known pages (tables left as they were); 6 the Dask scheduler cannot be reached; 130/143
+interrupted by SIGINT/SIGTERM (tables left as they were).
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator, TypeVar
 
-EXIT_OK, EXIT_USAGE, EXIT_OUTPUT, EXIT_LOCKED, EXIT_INPUT = 0, 2, 3, 4, 5
+EXIT_OK, EXIT_USAGE, EXIT_OUTPUT, EXIT_LOCKED, EXIT_INPUT, EXIT_SCHEDULER = 0, 2, 3, 4, 5, 6
 EXIT_SIGINT, EXIT_SIGTERM = 130, 143
 T = TypeVar("T")
 
@@ -77,6 +77,13 @@ def build_parser() -> argparse.ArgumentParser:
         help="read every file under RAW_DIR and write Parquet tables to OUT_DIR",
         description=(
             "Read every file under RAW_DIR (recursively; text, HTML, JSON lines, WARC, gzip), "
+            "classify each page, extract project records and write the tables (pages, project_pages, projects, "
+            "issues, page_fields, project_municipalities, project_objectives, calls, regional_priorities; "
+            "runs.parquet logs every run) as Parquet to OUT_DIR. Every input file gets a row in pages.parquet "
+            "with its status and, if it was not extracted, the reason. Tables are replaced all at once, only "
+            "when the whole run succeeded. Exit codes: 0 completed (even with rejected pages), 2 usage error, "
+            "3 output not writable, 4 another run holds OUT_DIR, 5 RAW_DIR empty or most known pages gone, "
+            "6 Dask scheduler unreachable, 130/143 interrupted."), "
             "classify each page, extract project records and write pages, project_pages, projects, "
             "issues and page_fields as Parquet to OUT_DIR. Every input file gets a row in "
             "pages.parquet with its status and, if it was not extracted, the reason. Tables are "
@@ -88,7 +95,9 @@ def build_parser() -> argparse.ArgumentParser:
     ex.add_argument("--out", dest="out_dir", default="extracted", type=Path, help="output folder (default: extracted/)")
     ex.add_argument("--max-bytes", type=int, default=20 * 1024 * 1024,
                     help="files larger than this are rejected unread (default: 20 MB)")
-    ex.add_argument("--workers", type=int, default=1, help="worker processes for the local engine (default: 1)")
+    ex.add_argument("--workers", type=_workers, default="auto",
+                    help="worker processes for the local engine: a number, or auto (default) for every CPU this "
+                         "process may use; the tables are the same for any number")
     ex.add_argument("--engine", choices=["local", "dask"], default="local",
                     help="local (default) or dask: run the per-page stages on a Dask cluster")
     ex.add_argument("--scheduler", default=None, help="Dask scheduler address for --engine dask, e.g. tcp://10.0.0.5:8786")
@@ -108,6 +117,8 @@ def build_parser() -> argparse.ArgumentParser:
     ex.add_argument("--log-format", choices=["text", "json"], default="text",
                     help="log lines on stderr: text (default) or json (one object per line, for schedulers)")
     ex.add_argument("--quiet", action="store_true", help="no summary")
+    ex.add_argument("--report", action="store_true",
+                    help="after a completed run, also write OUT_DIR/report.html (the nightly job's one command)")
     ev = sub.add_parser(
         "evaluate",
         help="run the pipeline on RAW_DIR and score it against hand labels",
@@ -170,45 +181,111 @@ def _report(args: argparse.Namespace) -> int:
 
 
 def _extract(args: argparse.Namespace) -> int:
+    log = _logger(args.log_format)
+
+    def fail(code: int, message: str) -> int:
+        """One line on stderr (a JSON object under --log-format json) and the exit code."""
+        if args.log_format == "json":
+            log("error", {"message": message, "exit_code": code})
+        else:
+            print(message, file=sys.stderr, flush=True)
+        return code
+
     raw_dir: Path = args.raw_dir
     if not raw_dir.is_dir():
-        print(f"error: RAW_DIR {raw_dir} is not a folder", file=sys.stderr)
-        return EXIT_USAGE
-    if args.workers < 1:
-        print("error: --workers must be at least 1", file=sys.stderr)
-        return EXIT_USAGE
+        return fail(EXIT_USAGE, f"error: RAW_DIR {raw_dir} is not a folder")
+    workers = usable_cpus() if args.workers == "auto" else args.workers
+    if workers < 1:
+        return fail(EXIT_USAGE, "error: --workers must be at least 1 (or auto)")
     if args.engine == "dask" and not args.scheduler:
-        print("error: --engine dask needs --scheduler ADDRESS", file=sys.stderr)
-        return EXIT_USAGE
+        return fail(EXIT_USAGE, "error: --engine dask needs --scheduler ADDRESS")
+    if args.scheduler and args.engine != "dask":
+        return fail(EXIT_USAGE, "error: --scheduler needs --engine dask (the local engine has no scheduler)")
+    from pipeline.batch.engine import SchedulerUnreachable
     from pipeline.batch.lock import Locked
     from pipeline.batch.run import InputVanished, run
 
-    logger = _logger(args.log_format)
     try:
-        with _terminate_as_interrupt():
+        with _terminate_as_interrupt(), _library_messages_as_log(args.log_format, log):
             summary = run(
-                raw_dir, args.out_dir, max_bytes=args.max_bytes, workers=args.workers, engine=args.engine,
+                raw_dir, args.out_dir, max_bytes=args.max_bytes, workers=workers, engine=args.engine,
                 scheduler=args.scheduler, full=args.full, keep_removed=args.keep_removed,
                 allow_removals=args.allow_removals, contacts=args.contacts, page_timeout=args.page_timeout or None,
-                progress=_progress if args.log_format == "text" else None, log=logger,
+                progress=_progress if args.log_format == "text" else None, log=log,
             )
     except Locked as exc:
-        print(f"error: {exc}; try again when it has finished", file=sys.stderr)
-        return EXIT_LOCKED
+        return fail(EXIT_LOCKED, f"error: {exc}; try again when it has finished")
     except InputVanished as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return EXIT_INPUT
+        return fail(EXIT_INPUT, f"error: {exc}")
+    except SchedulerUnreachable as exc:
+        return fail(EXIT_SCHEDULER, f"error: {exc}; the tables were left as they were")
     except _Terminated:
-        print("interrupted (SIGTERM); tables unchanged", file=sys.stderr)
-        return EXIT_SIGTERM
+        return fail(EXIT_SIGTERM, "interrupted (SIGTERM); tables unchanged")
     except KeyboardInterrupt:
-        print("interrupted; tables unchanged", file=sys.stderr)
-        return EXIT_SIGINT
+        return fail(EXIT_SIGINT, "interrupted; tables unchanged")
     except (OSError, sqlite3.Error) as exc:  # disk full, read-only, permissions
         what = "the incremental state" if isinstance(exc, sqlite3.Error) else "the tables"
-        print(f"error: cannot write {what} to {args.out_dir}: {exc}; the tables were left as they were",
-              file=sys.stderr)
-        return EXIT_OUTPUT
+        return fail(EXIT_OUTPUT, f"error: cannot write {what} to {args.out_dir}: {exc}; the tables were left as they were")
     if not args.quiet:
         print(summary.render())
+    if args.report:
+        from pipeline.quality.report import build_report
+
+        try:
+            log("report", {"path": str(build_report(args.out_dir))})
+        except OSError as exc:
+            return fail(EXIT_OUTPUT, f"error: the tables were written, but not the report: {exc}")
     return EXIT_OK
+
+
+def usable_cpus() -> int:
+    """The CPUs this process may run on (its affinity, which containers and taskset narrow)."""
+    import os
+
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def _workers(value: str) -> int | str:
+    if value == "auto":
+        return value
+    try:
+        return int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number or 'auto', got {value!r}") from None
+
+
+@contextmanager
+def _library_messages_as_log(fmt: str, log: Callable[[str, dict[str, Any]], None]) -> Iterator[None]:
+    """Under --log-format json, Python warnings and library log records (Dask's, say) become
+    one JSON object per line too, instead of multi-line text on stderr."""
+    if fmt != "json":
+        yield
+        return
+    import logging
+    import warnings
+
+    class _ToLog(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            log("library", {"logger": record.name, "level": record.levelname, "message": record.getMessage()})
+
+    def show(message: Any, category: Any, filename: str, lineno: int, file: Any = None, line: Any = None) -> None:
+        log("warning", {"message": f"{category.__name__}: {message}", "where": f"{filename}:{lineno}"})
+
+    root = logging.getLogger()
+    handler, old_handlers, old_show = _ToLog(level=logging.WARNING), root.handlers[:], warnings.showwarning
+    loggers = [root] + [logging.getLogger(n) for n in ("distributed", "dask")]
+    old = [(lg, lg.handlers[:], lg.propagate) for lg in loggers]
+    for lg in loggers[1:]:
+        lg.handlers, lg.propagate = [], True
+    root.handlers = [handler]
+    warnings.showwarning = show
+    try:
+        yield
+    finally:
+        warnings.showwarning = old_show
+        for lg, handlers, propagate in old:
+            lg.handlers, lg.propagate = handlers, propagate
+        root.handlers = old_handlers

@@ -235,6 +235,13 @@ class ProcessPool(_Pipelined):
             self._pool.join()
 
 
+SCHEDULER_TIMEOUT = "20s"  # to connect to the scheduler before the run gives up
+
+
+class SchedulerUnreachable(Exception):
+    """The Dask scheduler did not answer: nothing was read or written."""
+
+
 class DaskEngine(_Pipelined):
     """Runs the per-page stages on a Dask distributed cluster; the merge runs on the client."""
 
@@ -242,7 +249,11 @@ class DaskEngine(_Pipelined):
         from distributed import Client
 
         self.own_client = not isinstance(scheduler, Client)
-        self.client: Client = Client(scheduler) if self.own_client else cast(Client, scheduler)
+        try:
+            self.client: Client = Client(scheduler, timeout=SCHEDULER_TIMEOUT) if self.own_client \
+                else cast(Client, scheduler)
+        except (OSError, TimeoutError) as exc:
+            raise SchedulerUnreachable(f"cannot reach the Dask scheduler {scheduler} ({type(exc).__name__}: {exc})") from None
         self._warm = False
         self._threads = 1
 

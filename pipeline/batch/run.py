@@ -60,14 +60,17 @@ class RunSummary:
     pages_removed: int = 0
     tables_rebuilt: bool = True
     seconds: float = 0.0
+    engine: str = ""  # how the pages were extracted, e.g. "local x2" (two worker processes)
+    notes: list[str] = field(default_factory=list)  # what the reader should know about this run
     out_dir: Path | None = None
 
     def render(self) -> str:
         lines = [
             f"Pages: {self.n_pages} in {self.seconds:.1f} s "
             f"(new {self.pages_new}, changed {self.pages_changed}, unchanged {self.pages_unchanged}, "
-            f"removed {self.pages_removed})"
+            f"removed {self.pages_removed})" + (f", engine {self.engine}" if self.engine else "")
         ]
+        lines.extend(f"Note: {n}" for n in self.notes)
         kinds = sorted({k for k, _ in self.by_kind_status})
         statuses = ["extracted", "skipped", "rejected"]
         lines.append(f"  {'kind':<15}" + "".join(f"{s:>11}" for s in statuses))
@@ -184,13 +187,18 @@ def _run_locked(raw_dir: Path, out_dir: Path, *, max_bytes: int, workers: int, e
     state = PageState(out_dir, version)
     # what shaped the stored results besides the code: another value re-extracts every page
     settings = {"contacts": contacts, "keep_removed": keep_removed, "page_timeout": page_timeout}
-    if state.settings() != settings:
+    stored = state.settings()
+    if stored != settings:
         full = True  # a different personal-data policy or removal rule: rebuild everything
+    changed = sorted(k for k in settings if k in stored and stored[k] != settings[k])
+    summary_notes = [f"every page was extracted again because {', '.join(changed)} changed since the last run "
+                     f"({', '.join(f'{k}: {stored[k]} -> {settings[k]}' for k in changed)})"] if changed else []
     state.set_settings(settings)
     tables_code: dict[str, object] = {"version": tables_version()}
     rebuild = state.settings("tables") != tables_code  # the tables were built by other table code
     state.set_settings(tables_code, "tables")
-    summary = RunSummary(out_dir=out_dir)
+    summary = RunSummary(out_dir=out_dir, engine=f"{engine} x{workers}" if engine == "local" else engine,
+                         notes=summary_notes)
     emit("start", {"raw_dir": str(raw_dir), "out_dir": str(out_dir), "version": version})
     executor = make_engine(engine, workers, scheduler)  # starts workers only when a page needs them
     order: list[str] = []  # every page of RAW_DIR, in reading order
@@ -267,7 +275,7 @@ def _run_locked(raw_dir: Path, out_dir: Path, *, max_bytes: int, workers: int, e
         state.close()
     summary.issues_by_code = issues_by_code
     summary.seconds = time.monotonic() - t0
-    _append_run(out_dir, raw_dir, started, version, summary, f"{engine} x{workers}" if engine == "local" else engine)
+    _append_run(out_dir, raw_dir, started, version, summary, summary.engine)
     emit("end", {"pages": summary.n_pages, "seconds": round(summary.seconds, 3), "new": summary.pages_new,
                  "changed": summary.pages_changed, "unchanged": summary.pages_unchanged,
                  "removed": summary.pages_removed, "records": summary.records})
