@@ -83,12 +83,7 @@ def build_parser() -> argparse.ArgumentParser:
             "with its status and, if it was not extracted, the reason. Tables are replaced all at once, only "
             "when the whole run succeeded. Exit codes: 0 completed (even with rejected pages), 2 usage error, "
             "3 output not writable, 4 another run holds OUT_DIR, 5 RAW_DIR empty or most known pages gone, "
-            "6 Dask scheduler unreachable, 130/143 interrupted."), "
-            "classify each page, extract project records and write pages, project_pages, projects, "
-            "issues and page_fields as Parquet to OUT_DIR. Every input file gets a row in "
-            "pages.parquet with its status and, if it was not extracted, the reason. Tables are "
-            "replaced only when the whole run succeeded. Exit 0 when the run completed (even with "
-            "rejected pages), 2 on usage errors, 3 when the output cannot be written."
+            "6 Dask scheduler unreachable, 130/143 interrupted."
         ),
     )
     ex.add_argument("raw_dir", nargs="?", default="raw", type=Path, help="folder of page dumps (default: raw/)")
