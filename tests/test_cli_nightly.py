@@ -85,3 +85,15 @@ def test_a_new_policy_says_why_everything_was_extracted_again(tmp_path: Path, ca
     main(["extract", str(RAW / "esfplus"), "--out", str(out), "--workers", "1", "--keep-removed"])
     text = capsys.readouterr().out
     assert "extracted again because keep_removed changed" in text
+
+
+def test_an_output_folder_inside_the_input_folder_is_not_read(tmp_path: Path) -> None:
+    import shutil
+
+    raw = tmp_path / "raw"
+    shutil.copytree(RAW / "esfplus", raw / "esfplus")
+    out = raw / "extracted"
+    assert main(["extract", str(raw), "--out", str(out), "--workers", "1", "--quiet", "--report"]) == EXIT_OK
+    assert main(["extract", str(raw), "--out", str(out), "--workers", "1", "--quiet", "--full"]) == EXIT_OK
+    pages = pd.read_parquet(out / "pages.parquet")
+    assert not any(p.startswith("extracted") for p in pages["source_file"])

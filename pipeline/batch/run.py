@@ -207,7 +207,7 @@ def _run_locked(raw_dir: Path, out_dir: Path, *, max_bytes: int, workers: int, e
     failed = False
     try:
         # extract new and changed pages, store every result in the state
-        docs: Iterable[RawDocument] = iter_documents(raw_dir, max_bytes=max_bytes)
+        docs: Iterable[RawDocument] = iter_documents(raw_dir, max_bytes=max_bytes, skip=out_dir)
         if progress is not None:
             docs = progress(docs)
 

@@ -188,14 +188,16 @@ class _Entry:
     error: str | None = None
 
 
-def _walk(raw_dir: Path) -> list[_Entry]:
+def _walk(raw_dir: Path, skip: Path | None = None) -> list[_Entry]:
     """All visible files under raw_dir, sorted by relative POSIX path.
 
-    Hidden names are skipped. Symlinks are followed only when they point inside raw_dir
-    (a link out of it becomes an error entry; a linked directory inside raw_dir is skipped
-    because its files are read under their real path anyway).
+    Hidden names are skipped, and so is the folder `skip` (the run's own output folder, when it
+    lies inside raw_dir: its tables are not pages). Symlinks are followed only when they point
+    inside raw_dir (a link out of it becomes an error entry; a linked directory inside raw_dir
+    is skipped because its files are read under their real path anyway).
     """
     root_real = os.path.realpath(raw_dir)
+    skip_real = os.path.realpath(skip) if skip is not None else None
     entries: list[_Entry] = []
     stack: list[tuple[str, str]] = [(str(raw_dir), "")]
     while stack:
@@ -227,14 +229,15 @@ def _walk(raw_dir: Path) -> list[_Entry]:
                     continue
                 entries.append(_Entry(rel, path))
             elif is_dir:
-                stack.append((path, rel))
+                if skip_real is None or os.path.realpath(path) != skip_real:
+                    stack.append((path, rel))
             else:
                 entries.append(_Entry(rel, path))
     entries.sort(key=lambda e: e.rel)
     return entries
 
 
-def iter_documents(raw_dir: Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Iterator[RawDocument]:
+def iter_documents(raw_dir: Path, *, max_bytes: int = DEFAULT_MAX_BYTES, skip: Path | None = None) -> Iterator[RawDocument]:
     """Yield one RawDocument per page found under raw_dir, in sorted relative-path order.
 
     `max_bytes` bounds each page (a plain file, a decompressed gzip, one JSON line, one
@@ -244,7 +247,7 @@ def iter_documents(raw_dir: Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Iter
     raw_dir = Path(raw_dir)
     if not raw_dir.is_dir():
         raise NotADirectoryError(f"raw directory not found or not a directory: {raw_dir}")
-    for entry in _walk(raw_dir):
+    for entry in _walk(raw_dir, skip):
         if entry.error is not None:
             yield _error_doc(entry.rel, entry.error)
             continue
