@@ -164,6 +164,9 @@ def _report(args: argparse.Namespace) -> int:
     if not out_dir.is_dir():
         print(f"error: OUT_DIR {out_dir} is not a folder (run `python -m pipeline extract` first)", file=sys.stderr)
         return EXIT_USAGE
+    if not (out_dir / "pages.parquet").exists():
+        print(f"error: no tables in {out_dir} (run `python -m pipeline extract` first)", file=sys.stderr)
+        return EXIT_USAGE
     from pipeline.quality.report import build_report
 
     try:

@@ -321,6 +321,9 @@ def test_main(extraction: Path, tmp_path: Path, capsys: pytest.CaptureFixture[st
     assert capsys.readouterr().out.strip() == str(target)
     assert target.is_file()
     assert main(["report", str(tmp_path / "nope")]) == 2
+    (tmp_path / "no-tables").mkdir()
+    assert main(["report", str(tmp_path / "no-tables")]) == 2  # a folder without tables: nothing to report
+    assert not (tmp_path / "no-tables" / "report.html").exists()
     assert main(["report", str(extraction), "--no-such-option"]) == 2
     (tmp_path / "a-file").write_text("x")
     assert main(["report", str(extraction), "--output", str(tmp_path / "a-file" / "r.html")]) == 3
