@@ -401,3 +401,54 @@ def test_no_time_limit_when_none_is_set(seconds: float | None) -> None:
 
     with page_time_limit(seconds):
         time.sleep(0.05)
+
+
+def _chunked_gzip_warc(body: bytes, *, chunk_header: bytes | None = None) -> bytes:
+    """A WARC with one response record whose HTTP body is gzip, sent chunked."""
+    import gzip as gz
+
+    from warcio.statusandheaders import StatusAndHeaders
+    from warcio.warcwriter import WARCWriter
+
+    packed = gz.compress(body, compresslevel=9)
+    header = chunk_header if chunk_header is not None else f"{len(packed):x}".encode()
+    chunked = header + b"\r\n" + packed + b"\r\n0\r\n\r\n"
+    buf = __import__("io").BytesIO()
+    w = WARCWriter(buf, gzip=True)
+    hh = StatusAndHeaders("200 OK", [("Content-Type", "text/html"), ("Content-Encoding", "gzip"),
+                                     ("Transfer-Encoding", "chunked")], protocol="HTTP/1.1")
+    w.write_record(w.create_warc_record("https://x.se/bomb", "response",
+                                        payload=__import__("io").BytesIO(chunked), http_headers=hh))
+    return buf.getvalue()
+
+
+@pytest.mark.parametrize(
+    "archive",
+    [
+        pytest.param(lambda: _chunked_gzip_warc(b"\0" * (300 << 20)), id="gzip bomb in one chunk"),
+        pytest.param(lambda: _chunked_gzip_warc(b"<p>x</p>" * 1000, chunk_header=b"7fffffff"), id="chunk claims 2 GB"),
+    ],
+)
+def test_a_warc_record_cannot_take_more_memory_than_the_page_limit(tmp_path: Path, archive: object) -> None:
+    import tracemalloc
+
+    data = archive()  # type: ignore[operator]
+    assert len(data) < 1 << 20  # a small file
+    (tmp_path / "raw").mkdir()
+    (tmp_path / "raw" / "bomb.warc.gz").write_bytes(data)
+    tracemalloc.start()
+    try:
+        docs = list(iter_documents(tmp_path / "raw", max_bytes=4 << 20))
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert peak < 64 << 20, f"peak {peak >> 20} MB"
+    assert docs and all(d.data is None or len(d.data) <= 4 << 20 for d in docs)
+
+
+def test_a_normal_chunked_gzip_record_reads_as_before(tmp_path: Path) -> None:
+    body = "<html><body><h1>Projekt Ö</h1><p>Kort text.</p></body></html>".encode() * 50
+    (tmp_path / "raw").mkdir()
+    (tmp_path / "raw" / "ok.warc.gz").write_bytes(_chunked_gzip_warc(body))
+    (doc,) = list(iter_documents(tmp_path / "raw"))
+    assert doc.data == body and doc.media_type == "html"

@@ -25,6 +25,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import IO, Any
 
+from pipeline.ingest.warc_payload import PayloadTooLarge, read_payload
 from pipeline.models import RawDocument
 
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
@@ -568,10 +569,13 @@ def _warc_record(record: Any, name: str, n: int, max_bytes: int) -> tuple[RawDoc
         content_type = record.http_headers.get_header("Content-Type")
     else:
         content_type = headers.get_header("Content-Type")
-    data = record.content_stream().read(max_bytes + 1)
     common: dict[str, Any] = {"source_url": url, "fetched_at": fetched_at}
-    if len(data) > max_bytes:
-        doc = _error_doc(name, _too_large(f"record {n} has more than {max_bytes}", max_bytes), n_bytes=len(data), sha256=_sha256(data), **common)
+    try:
+        data = read_payload(record, max_bytes)
+    except PayloadTooLarge as exc:
+        head = exc.head
+        doc = _error_doc(name, _too_large(f"record {n} {exc}", max_bytes), n_bytes=len(head),
+                         sha256=_sha256(head) if head else "", **common)
         return doc, False
     truncated = getattr(record.raw_stream, "limit", 0) > 0  # bytes promised by Content-Length but missing
     is_html = bool(content_type and "html" in content_type.lower()) or looks_like_html(data[: _HTML_SNIFF_BYTES * 4])
