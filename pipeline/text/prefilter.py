@@ -443,8 +443,8 @@ class Words:
     found in its lower-cased text by `str.find`, at the same offsets and much faster.
 
     Only for words whose letters every character that matches them case-insensitively
-    lower-cases to, but for ODD_FOLDS (the caller's tests check its words: tests/test_prefilter.py
-    shows how)."""
+    lower-cases to, but for ODD_FOLDS (each caller's tests check its words, as
+    tests/test_objectives_sentences.py does for the objectives' cue words)."""
 
     words: tuple[str, ...]  # lower-case
     pattern: re.Pattern[str]
