@@ -13,18 +13,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pipeline.ingest.decode import (
-    _CONTROL_RE,
-    _MOJIBAKE_HINT_RE,
-    _TRANSLATE,
-    _TRANSLATE_RE,
+    MOJIBAKE_HINT,
+    TRANSLATE,
+    TRANSLATE_CHARS,
     DecodeError,
-    _bytes_to_str,
-    _control_share,
-    _has_translate_chars,
-    _mojibake_hint,
     decode,
     normalise_text,
 )
+from pipeline.ingest.decode_fast import CONTROL_RE, control_share, control_share_plain, decode_utf8, utf8_of
 from pipeline.models import RawDocument
 
 FIXTURES = Path(__file__).parent / "fixtures" / "input"
@@ -270,49 +266,64 @@ _SCAN_TEXT = st.text(alphabet=st.one_of(st.characters(max_codepoint=0x2200), st.
 @given(_SCAN_TEXT)
 def test_control_share_counts_what_the_control_regex_finds(text: str) -> None:
     sample = text[:100_000]
-    expected = len(_CONTROL_RE.findall(sample)) / len(sample) if sample else 0.0
-    assert _control_share(text) == expected
+    expected = len(CONTROL_RE.findall(sample)) / len(sample) if sample else 0.0
+    assert control_share(text) == expected == control_share_plain(text)
 
 
 @settings(max_examples=300, deadline=None)
 @given(_SCAN_TEXT)
 def test_mojibake_hint_is_the_hint_regex(text: str) -> None:
-    assert _mojibake_hint(text) == (_MOJIBAKE_HINT_RE.search(text) is not None)
+    assert MOJIBAKE_HINT.found_in(text) == (MOJIBAKE_HINT.pattern.search(text) is not None)
 
 
 @settings(max_examples=300, deadline=None)
 @given(st.text(alphabet=st.one_of(st.characters(max_codepoint=0x3000), st.sampled_from("\u00a0\u200b\u2028\r\n\x0c\ufeff"))))
 def test_normalise_text_replaces_like_translate(text: str) -> None:
-    from pipeline.ingest.decode import _TRANSLATE
     import unicodedata
 
-    t = unicodedata.normalize("NFC", text).replace("\r\n", "\n").replace("\r", "\n").translate(_TRANSLATE)
+    t = unicodedata.normalize("NFC", text).replace("\r\n", "\n").replace("\r", "\n").translate(TRANSLATE)
     assert normalise_text(text) == "\n".join(line.rstrip(" \t") for line in t.split("\n"))
 
 
 # every character normalise_text maps, its UTF-8 neighbours (same lead byte) and some plain text
-_NEAR_TRANSLATE = st.sampled_from(sorted({chr(c + d) for c in _TRANSLATE for d in (-1, 0, 1) if 0 <= c + d < 0x110000}))
+_NEAR_TRANSLATE = st.sampled_from(sorted({chr(c + d) for c in TRANSLATE for d in (-1, 0, 1) if 0 <= c + d < 0x110000}))
 _TRANSLATE_TEXT = st.text(alphabet=st.one_of(_NEAR_TRANSLATE, st.sampled_from("åäö–—“”€\t\n\r "), st.characters()))
+
+
+def test_translate_chars_are_the_characters_normalise_text_maps() -> None:
+    bmp = "".join(chr(c) for c in range(0x10000) if not 0xD800 <= c < 0xE000)
+    assert set(TRANSLATE_CHARS.pattern.findall(bmp)) == set(map(chr, TRANSLATE))
 
 
 @settings(max_examples=400, deadline=None)
 @given(_TRANSLATE_TEXT)
 def test_has_translate_chars_is_the_translate_regex(text: str) -> None:
-    expected = _TRANSLATE_RE.search(text) is not None
-    assert _has_translate_chars(text) == expected
-    assert _has_translate_chars(text, text.encode("utf-8", "surrogatepass")) == expected
+    expected = TRANSLATE_CHARS.pattern.search(text) is not None
+    assert TRANSLATE_CHARS.found_in(text) == expected
+    encoded = text.encode("utf-8", "surrogatepass")  # and on the bytes a UTF-8 decode kept
+    try:
+        kept = decode_utf8(encoded)
+    except UnicodeDecodeError:  # (lone surrogates)
+        return
+    assert TRANSLATE_CHARS.found_in(kept) == expected
 
 
 @settings(max_examples=300, deadline=None)
 @given(st.one_of(st.binary(), st.text().map(lambda t: t.encode("utf-8")),
                  st.text().map(lambda t: codecs.BOM_UTF8 + t.encode("utf-8"))))
-def test_bytes_to_str_hands_back_the_texts_own_utf8(data: bytes) -> None:
-    """The bytes _bytes_to_str returns with the text are exactly the text's UTF-8, so that
-    _control_share and normalise_text may scan them instead of encoding the page again."""
+def test_decoding_hands_the_scans_the_texts_own_utf8(data: bytes) -> None:
+    """The bytes the scans use for a decoded text are exactly the text's UTF-8, so that
+    control_share and normalise_text may scan them instead of encoding the page again."""
     try:
-        text, utf8 = _bytes_to_str(data, doc(data), [])
+        text = decode_utf8(data)
+    except UnicodeDecodeError:
+        pass
+    else:
+        assert utf8_of(text) == text.encode("utf-8", "surrogatepass") == data
+        assert control_share(text) == control_share_plain(text)
+    try:
+        page = decode(doc(data))
     except DecodeError:
         return
-    if utf8 is not None:
-        assert utf8 == text.encode("utf-8", "surrogatepass")
-        assert _control_share(text, utf8) == _control_share(text)
+    assert utf8_of(page.text) == page.text.encode("utf-8", "surrogatepass")
+    assert control_share(page.text) == control_share_plain(page.text)

@@ -46,7 +46,7 @@ def test_sentences_come_from_spacys_sentencizer() -> None:
 def test_copies_get_a_large_bounded_cache_and_are_renewed_less_often() -> None:
     tk = copy_tokenizer(get_nlp().tokenizer)  # type: ignore[arg-type]
     assert tk.max_cache_size == CACHE_CHUNKS > 10_000  # spaCy's default would stop caching early
-    assert RenewingTokenizer(lambda: tk)._budget == RENEW_TOKENS > CACHE_CHUNKS
+    assert RenewingTokenizer(lambda: tk).budget == RENEW_TOKENS > CACHE_CHUNKS
 
 
 def test_renewal_keeps_tokens_identical() -> None:

@@ -7,13 +7,15 @@ data-file patterns the pipeline uses and for patterns written to exercise each p
 
 from __future__ import annotations
 
+import csv
 import re
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from pipeline.values.amounts import _FOREIGN, _FOREIGN_NEEDLES
+from pipeline.resources import data_file
+from pipeline.values.amounts import FOREIGN_CURRENCY
 from pipeline.layout.classify import signal_finders, signals
 from pipeline.project.fields import prose_finders, prose_patterns
 from pipeline.text.prefilter import (
@@ -24,6 +26,8 @@ from pipeline.text.prefilter import (
     may_match,
     may_match_folded,
     needles,
+    supported,
+    words,
 )
 
 SETTINGS = settings(deadline=None, max_examples=300, suppress_health_check=[HealthCheck.too_slow])
@@ -64,6 +68,14 @@ def _texts(extra: list[str], pattern: re.Pattern[str] | None = None) -> st.Searc
 
 def _data_patterns() -> list[re.Pattern[str]]:
     return [*signals().values(), *(p for _, _, p in prose_patterns())]
+
+
+def _boilerplate_patterns() -> list[re.Pattern[str]]:
+    """data/boilerplate.csv, one by one and all as one, ignoring case (as layout.segment reads them)."""
+    with open(data_file("boilerplate.csv"), encoding="utf-8", newline="") as fh:
+        pats = [row["pattern"] for row in csv.DictReader(fh)]
+    return [re.compile(p, re.IGNORECASE) for p in pats] + [
+        re.compile("|".join(f"(?:{p})" for p in pats), re.IGNORECASE)]
 
 
 ALL = [re.compile(p, re.MULTILINE) for p in SHAPES] + _data_patterns()
@@ -149,8 +161,51 @@ ASCII_TEXT = st.lists(st.one_of(st.sampled_from(["EUR", "eur", "Euro", "USD", "u
 @SETTINGS
 @given(ASCII_TEXT)
 def test_folded_needles_never_hide_a_foreign_currency(text: str) -> None:
-    if _FOREIGN.search(text):
-        assert may_match_folded(_FOREIGN_NEEDLES, text)
+    if FOREIGN_CURRENCY.pattern.search(text):
+        assert may_match_folded(FOREIGN_CURRENCY.needles, text)
+    assert _same(FOREIGN_CURRENCY.search(text), FOREIGN_CURRENCY.pattern.search(text))
+
+
+FOLDED = [*_boilerplate_patterns(), FOREIGN_CURRENCY.pattern]
+
+
+@pytest.mark.parametrize("pattern", FOLDED, ids=lambda p: p.pattern[:40])
+@settings(deadline=None, max_examples=100, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data())
+def test_folded_needles_are_in_every_match_of_the_data_patterns(pattern: re.Pattern[str], data: st.DataObject) -> None:
+    """Every literal listed for a case-insensitive data-file pattern is required: an ASCII text
+    that the pattern matches holds one of them, lower-cased."""
+    text = data.draw(_texts(LITERALS + ["Cookies", "DRIFTSTOPP", "Webbinarium", "eur", "USD"], pattern)
+                     .map(lambda t: t.encode("ascii", "ignore").decode()))
+    for min_len in (1, 3):
+        found = folded_needles(pattern, min_len)
+        if found is not None and pattern.search(text):
+            assert may_match_folded(found, text)
+
+
+def test_the_parser_reads_every_data_file_pattern() -> None:
+    """Every pattern of the data files is in the regex subset prefilter's parser reads (else it
+    would silently get no shortcut), and the ones that must have shortcuts have them."""
+    for p in [*_data_patterns(), *FOLDED]:
+        assert supported(p), p.pattern
+    assert FOREIGN_CURRENCY.needles == ("$", "dkk", "eur", "nok", "usd", "€")
+    assert folded_needles(_boilerplate_patterns()[-1]) is not None
+    for bad in [r"(a)\1", r"(?x)a b", r"(?P<n>a)(?P=n)", r"(?(1)a|b)", r"a**"]:
+        try:
+            compiled = re.compile(bad)
+        except re.error:
+            continue
+        assert not supported(compiled) and needles(compiled, 1) is None and anchor(compiled, 1) is None, bad
+
+
+@SETTINGS
+@given(st.lists(st.sampled_from(["mål", "MÅL", "syft", "rıktar", "riktar", "ſyft", "x", " ", "İ", "\u212a"]),
+                max_size=10).map("".join))
+def test_words_find_what_their_pattern_finds(text: str) -> None:
+    ws = words(["mål", "syft", "riktar"])
+    assert ws.search(text) == (ws.pattern.search(text) is not None)
+    assert {m.start() for m in ws.pattern.finditer(text)} <= set(ws.offsets(text))
+    assert all(ws.pattern.match(text, i) for i in ws.offsets(text))
 
 
 def test_folded_needles_give_up_on_case_twins_of_ascii() -> None:

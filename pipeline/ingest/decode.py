@@ -18,6 +18,7 @@ import unicodedata
 from functools import lru_cache
 from typing import Any
 
+from pipeline.ingest.decode_fast import CharSet, FirstChars, control_share, decode_utf8
 from pipeline.models import Issue, Page, RawDocument
 
 
@@ -81,38 +82,21 @@ _SPACES = "\u00a0\u202f\u2009\u2007\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2
 _INVISIBLE = "\u00ad\u200b\u200c\u200d\u200e\u200f\u2060\u2061\u2062\u2063\u2064\ufeff\u180e\u034f"
 _LINE_BREAKS = "\u2028\u2029\u0085\x0b\x0c"
 _CONTROLS = "".join(chr(c) for c in [*range(0x00, 0x09), *range(0x0E, 0x20), *range(0x7F, 0x85), *range(0x86, 0xA0)])
-_TRANSLATE: dict[int, str | None] = {
+TRANSLATE: dict[int, str | None] = {
     **{ord(c): " " for c in _SPACES},
     **{ord(c): None for c in _INVISIBLE},
     **{ord(c): "\n" for c in _LINE_BREAKS},
     **{ord(c): None for c in _CONTROLS},
 }
-_TRANSLATE_RE = re.compile("[" + re.escape("".join(map(chr, _TRANSLATE))) + "]")  # any character to map
-
-
-def _utf8_probes() -> tuple[bytes, tuple[tuple[bytes, re.Pattern[bytes]], ...]]:
-    """The characters to map as UTF-8: single bytes to delete, and per lead byte a pattern of
-    the complete sequences (a lead byte never occurs inside another character's sequence)."""
-    single = bytes(c for c in _TRANSLATE if c < 0x80)
-    by_lead: dict[bytes, list[bytes]] = {}
-    for c in sorted(_TRANSLATE):
-        if c >= 0x80:
-            enc = chr(c).encode("utf-8")
-            by_lead.setdefault(enc[:1], []).append(enc)
-    pats = tuple(
-        (lead, re.compile(b"|".join(re.escape(e) for e in encs))) for lead, encs in sorted(by_lead.items())
-    )
-    return single, pats
-
-
-_TRANSLATE_SINGLE, _TRANSLATE_LEADS = _utf8_probes()
-_CONTROL_RE = re.compile("[\x00-\x08\x0e-\x1f\x7f\x80-\x9f]")  # what `_control_share` counts (its tests compare)
+TRANSLATE_CHARS = CharSet(map(chr, TRANSLATE))  # any character to map (TRANSLATE_CHARS.pattern)
 _MAX_CONTROL_SHARE = 0.05
 
 # Cheap pre-check for UTF-8 read as cp1252/latin-1 ("FrÃ¤ndberg", "â€“"); ftfy's own
 # badness check then decides. Keeps ftfy off the vast majority of pages.
-_MOJIBAKE_FIRST = "\u00c2\u00c3\u00c5\u00e2"
-_MOJIBAKE_HINT_RE = re.compile("[\u00c2\u00c3\u00c5\u00e2][\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc\u2013-\u2122]")
+MOJIBAKE_HINT = FirstChars(
+    re.compile("[\u00c2\u00c3\u00c5\u00e2][\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc\u2013-\u2122]"),
+    "\u00c2\u00c3\u00c5\u00e2",
+)
 
 
 @lru_cache(maxsize=1)
@@ -149,18 +133,18 @@ def decode(doc: RawDocument) -> Page:
         raise DecodeError("empty file")
     issues: list[Issue] = []
 
-    text, utf8 = _bytes_to_str(data, doc, issues)
-    if _control_share(text, utf8) > _MAX_CONTROL_SHARE:
+    text = _bytes_to_str(data, doc, issues)
+    if control_share(text) > _MAX_CONTROL_SHARE:
         raise DecodeError("binary content (control characters)")
 
     repaired = _repair_mojibake(text, doc, issues)
     if doc.media_type == "html":
         from pipeline.ingest.html_text import html_to_text
 
-        text, utf8 = html_to_text(repaired), None
-    elif repaired is not text:
-        text, utf8 = repaired, None
-    text = _normalise_text(text, utf8)
+        text = html_to_text(repaired)
+    else:
+        text = repaired
+    text = normalise_text(text)
     if not text.strip():
         if doc.media_type == "html":
             raise DecodeError("no text (HTML without visible text)")
@@ -181,20 +165,15 @@ def normalise_text(text: str) -> str:
 
     Line structure is kept: the extractors rely on "Label:" / "value" lines.
     """
-    return _normalise_text(text, None)
-
-
-def _normalise_text(text: str, utf8: bytes | None) -> str:
-    """`normalise_text`, given the text's UTF-8 bytes when the caller has them (or None)."""
     if not unicodedata.is_normalized("NFC", text):
-        text, utf8 = unicodedata.normalize("NFC", text), None
+        text = unicodedata.normalize("NFC", text)
     if "\r" in text:
-        text, utf8 = text.replace("\r\n", "\n").replace("\r", "\n"), None
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
     # one str.replace per character present: str.translate with a dict looks every character
     # of the page up in the dict (0.3 ms on a 20 KB page with one &nbsp;)
-    if _has_translate_chars(text, utf8):
-        for char in set(_TRANSLATE_RE.findall(text)):
-            text = text.replace(char, _TRANSLATE[ord(char)] or "")
+    if TRANSLATE_CHARS.found_in(text):
+        for char in set(TRANSLATE_CHARS.pattern.findall(text)):
+            text = text.replace(char, TRANSLATE[ord(char)] or "")
     # split/rstrip rather than a regex: `[ \t]+$` backtracks quadratically on long space runs;
     # only when some line ends in a space or tab at all
     if " \n" in text or ("\t" in text and "\t\n" in text) or text.endswith((" ", "\t")):
@@ -202,38 +181,24 @@ def _normalise_text(text: str, utf8: bytes | None) -> str:
     return text
 
 
-def _has_translate_chars(text: str, utf8: bytes | None = None) -> bool:
-    """`_TRANSLATE_RE.search(text) is not None`, tested on the UTF-8 bytes (`utf8`, when given,
-    must be `text.encode("utf-8", "surrogatepass")`): one C-level delete for the ASCII controls
-    and a byte search per lead byte, instead of a character-class test at every position of
-    the page (the common answer is no)."""
-    data = text.encode("utf-8", "surrogatepass") if utf8 is None else utf8
-    if len(data.translate(None, _TRANSLATE_SINGLE)) != len(data):
-        return True
-    for lead, pat in _TRANSLATE_LEADS:
-        if lead in data and pat.search(data) is not None:
-            return True
-    return False
-
-
 # --------------------------------------------------------------------------- bytes → str
 
 
-def _bytes_to_str(data: bytes, doc: RawDocument, issues: list[Issue]) -> tuple[str, bytes | None]:
-    """The text, and its UTF-8 bytes when it was read as UTF-8 (the input itself: a strict
-    UTF-8 decode round-trips), so that the byte-level scans need not encode the page again."""
+def _bytes_to_str(data: bytes, doc: RawDocument, issues: list[Issue]) -> str:
+    """The text of the bytes (UTF-8 is decoded by `decode_utf8`, which keeps the bytes for the
+    scans of the text)."""
     first = data[:1]  # most pages start with a byte no BOM or file signature starts with
     for bom, encoding in _BOMS if first in _BOM_FIRST else ():
         if data.startswith(bom):
             body = data[len(bom) :]
             try:
-                return body.decode(encoding), None
+                return body.decode(encoding)
             except UnicodeDecodeError:
                 text = body.decode(encoding, errors="replace")
                 if text.count("\ufffd") > max(3, len(text) // 100):
                     raise DecodeError(f"undecodable bytes (invalid {encoding.upper()} after its byte order mark)") from None
                 _info(issues, doc, "invalid_bytes_replaced", f"some bytes were not valid {encoding.upper()} and were replaced by U+FFFD")
-                return text, None
+                return text
 
     for magic, kind in _MAGIC if first in _MAGIC_FIRST else ():
         if data.startswith(magic):
@@ -245,16 +210,16 @@ def _bytes_to_str(data: bytes, doc: RawDocument, issues: list[Issue]) -> tuple[s
         utf16 = _utf16_without_bom(data)
         if utf16 is None:
             raise DecodeError("binary content (NUL bytes)")
-        return utf16, None
+        return utf16
 
     declared = _declared_encoding(doc, data)
     if declared is not None:
         declared_text = _decode_declared(data, declared, doc, issues)
         if declared_text is not None:
-            return declared_text, (data if declared == "utf-8" else None)
+            return declared_text
 
     try:
-        return data.decode("utf-8"), data
+        return decode_utf8(data)
     except UnicodeDecodeError as exc:
         first_error = exc
     # A dump cut mid-character: drop the incomplete sequence at the very end.
@@ -262,12 +227,12 @@ def _bytes_to_str(data: bytes, doc: RawDocument, issues: list[Issue]) -> tuple[s
     if first_error.start >= len(data) - 3 and first_error.reason == "unexpected end of data":
         head = data[: first_error.start]
         if not head.isascii():
-            return head.decode("utf-8"), head
+            return decode_utf8(head)
     mostly_utf8 = _decode_mostly_utf8(data)
     if mostly_utf8 is not None:
         _info(issues, doc, "mixed_encoding", "page is UTF-8 with some Windows-1252 bytes; those were read as Windows-1252")
-        return mostly_utf8, None
-    return _guess(data), None
+        return mostly_utf8
+    return _guess(data)
 
 
 def _info(issues: list[Issue], doc: RawDocument, code: str, message: str, evidence: str | None = None) -> None:
@@ -334,7 +299,7 @@ def _decode_declared(data: bytes, enc: str, doc: RawDocument, issues: list[Issue
         except UnicodeDecodeError:
             return data.decode("latin-1")
     try:
-        return data.decode(enc)
+        return decode_utf8(data) if enc == "utf-8" else data.decode(enc)
     except (UnicodeDecodeError, LookupError):
         return None
 
@@ -389,43 +354,12 @@ def _guess(data: bytes) -> str:
     raise DecodeError("undecodable bytes (not UTF-8 and no plausible legacy encoding)")
 
 
-_C0_BYTES = bytes([*range(0x00, 0x09), *range(0x0E, 0x20), 0x7F])
-_C1_UTF8_RE = re.compile(b"\xc2[\x80-\x9f]")  # U+0080-U+009F in UTF-8 (a literal first byte: fast)
-
-
-def _control_share(text: str, utf8: bytes | None = None) -> float:
-    """Share of control characters (not tab/newline/CR/VT/FF) in the first 100,000 characters.
-
-    Counted on the UTF-8 bytes: C0 controls are single bytes that never occur inside a multi-byte
-    sequence (one C-level `translate`), C1 controls are `\xc2` + one byte. Same count as
-    `_CONTROL_RE.findall`, about ten times faster on a 60 KB page. `utf8`, when given, must be
-    `text.encode("utf-8", "surrogatepass")`."""
-    sample = text[:100_000]
-    if not sample:
-        return 0.0
-    data = utf8 if utf8 is not None and len(sample) == len(text) else sample.encode("utf-8", "surrogatepass")
-    n = len(data) - len(data.translate(None, _C0_BYTES)) + len(_C1_UTF8_RE.findall(data))
-    return n / len(sample)
-
-
-def _mojibake_hint(text: str) -> bool:
-    """`_MOJIBAKE_HINT_RE.search(text)`, by finding its four possible first characters with
-    str.find (C speed) instead of trying the pattern at every position of the page."""
-    for first in _MOJIBAKE_FIRST:
-        i = text.find(first)
-        while i != -1:
-            if _MOJIBAKE_HINT_RE.match(text, i):
-                return True
-            i = text.find(first, i + 1)
-    return False
-
-
 # --------------------------------------------------------------------------- mojibake
 
 
 def _repair_mojibake(text: str, doc: RawDocument, issues: list[Issue]) -> str:
     """Undo UTF-8-read-as-cp1252 damage ("FrÃ¤ndberg" → "Frändberg"), only where visible."""
-    if not _mojibake_hint(text):
+    if not MOJIBAKE_HINT.found_in(text):
         return text
     ftfy, config = _ftfy()
     if not ftfy.badness.is_bad(text):

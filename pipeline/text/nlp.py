@@ -81,6 +81,11 @@ class RenewingTokenizer:
         self._tok = build()
         self._used = 0
 
+    @property
+    def budget(self) -> int:
+        """Tokens between renewals."""
+        return self._budget
+
     def __call__(self, text: str) -> Doc:
         doc = self._tok(text)
         self._used += len(doc) + 1

@@ -17,7 +17,7 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
-from pipeline.text.prefilter import folded_needles, may_match_folded
+from pipeline.text.prefilter import folded_finder
 
 # Number, optionally with space/dot thousand groups and a decimal comma.
 _NUM = r"(?P<num>\d{1,3}(?:(?P<sep>[ .])\d{3})(?:(?P=sep)\d{3})*|\d+)(?:,(?P<dec>\d+|-))?"
@@ -54,8 +54,8 @@ _UNIT_SCALE: dict[str, int] = {
 _CURRENCY_UNITS = {u for u in _UNIT_SCALE if u not in {"miljarder", "miljard", "miljoner", "miljon"}}
 _UNIT_RE = "|".join(re.escape(u) for u in sorted(_UNIT_SCALE, key=len, reverse=True))
 
-_FOREIGN = re.compile(r"€|\beur(?:o|os)?\b|\busd\b|\$|\bnok\b|\bdkk\b", re.IGNORECASE)
-_FOREIGN_NEEDLES = folded_needles(_FOREIGN)
+# a foreign currency: the amount is not in kronor
+FOREIGN_CURRENCY = folded_finder(re.compile(r"€|\beur(?:o|os)?\b|\busd\b|\$|\bnok\b|\bdkk\b", re.IGNORECASE))
 _DIGIT = re.compile(r"\d")
 _PROCENT = re.compile(r"\bprocent\b", re.IGNORECASE)
 _DIGIT_DASH_DIGIT = re.compile(r"\d-\d")
@@ -167,7 +167,7 @@ def parse_amount_detailed(text: str) -> tuple[int | None, str | None]:
     s = " ".join(text.split())
     if not s:
         return None, "empty value"
-    if may_match_folded(_FOREIGN_NEEDLES, s) and _FOREIGN.search(s):
+    if FOREIGN_CURRENCY.search(s):
         return None, "amount not in kronor"
     # number words count only without digits: no word search on "2 761 412 kr"
     m = _WORD_AMOUNT.search(s) if _DIGIT.search(s) is None else None
