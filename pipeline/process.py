@@ -18,7 +18,7 @@ from pipeline.kinds.calls import extract_call
 from pipeline.layout.classify import classify
 from pipeline.ingest.decode import DecodeError, decode
 from pipeline.project.fields import extract_fields
-from pipeline.models import Issue, Page, PageResult, RawDocument
+from pipeline.models import Page, PageResult, RawDocument, issue
 from pipeline.project.normalise import assign_programme_period, normalise_project, project_key
 from pipeline.project.objectives import extract_objectives
 from pipeline.places import find_places, project_municipalities
@@ -27,11 +27,6 @@ from pipeline.kinds.regional_plans import extract_regional_priorities
 from pipeline.layout.sections import section_texts, split_sections
 from pipeline.layout.segment import segment, strip_bullet
 from pipeline.project.validate import validate_project
-
-
-def _with(issue: Issue, source_file: str, key: str | None) -> Issue:
-    """The issue with the page and project filled in (a new Issue: the stages' may be shared)."""
-    return Issue(source_file, key, issue.field, issue.severity, issue.code, issue.message, issue.evidence)
 
 
 def process_page(page: Page) -> PageResult:
@@ -60,11 +55,11 @@ def _process(page: Page) -> PageResult:
         source_url=page.source_url, fetched_at=page.fetched_at,
     )
     result.timings["segment+classify"] = t1 - t0
-    result.issues.extend(_with(i, page.source_file, None) for i in page.issues)
+    result.issues.extend(i.located(page.source_file, None) for i in page.issues)
     if cls.page_kind == "call":
         call, call_issues = extract_call(text, seg.pairs)
         result.rows["calls"] = [{"source_file": page.source_file, **call}]
-        result.issues.extend(_with(i, page.source_file, call.get("call_id")) for i in call_issues)
+        result.issues.extend(i.located(page.source_file, call.get("call_id")) for i in call_issues)
         return result
     if cls.page_kind == "regional_plan":
         rows = extract_regional_priorities(text)
@@ -107,7 +102,7 @@ def _process(page: Page) -> PageResult:
     result.timings["places"] = t5 - t4
     result.timings["sections+objectives"] = time.perf_counter() - t5
     result.project = rec
-    result.issues.extend(_with(i, page.source_file, key) for i in issues)
+    result.issues.extend(i.located(page.source_file, key) for i in issues)
     result.rows["page_fields"] = [
         {"source_file": page.source_file, "project_key": key, "field": p.field, "label": p.label, "value": p.value}
         for p in seg.pairs
@@ -141,10 +136,11 @@ def _add_places(result: PageResult, rec: dict[str, Any], seg: Any, key: str, sou
     ]
     chosen = project_municipalities(places)
     if template in LIST_TEMPLATES and not listed and chosen:
-        result.issues.append(Issue(source_file, key, "municipalities", "info", "no_municipality_list",
+        result.issues.append(issue("no_municipality_list",
                                    "the page has no Kommun list (cut off?); municipalities named in its prose "
                                    "are in project_municipalities but not taken as the project's",
-                                   ", ".join(m.kommun for m in chosen)))
+                                   source_file=source_file, project_key=key, field="municipalities",
+                                   evidence=", ".join(m.kommun for m in chosen)))
         chosen = []
         places = dataclasses.replace(places, counties=tuple(c for c in places.counties if c.role == "listed"))
     rec["municipalities"] = [m.kommun for m in chosen]
@@ -159,18 +155,19 @@ def _add_places(result: PageResult, rec: dict[str, Any], seg: Any, key: str, sou
     rec["counties"], rec["county_codes"] = county_names, county_codes
     issues = result.issues
     for d in places.doubtful:
-        issues.append(Issue(source_file, key, "municipalities", "info", "doubtful_place",
-                            f"{d.name!r} left out: {d.reason}", d.evidence))
+        issues.append(issue("doubtful_place", f"{d.name!r} left out: {d.reason}", source_file=source_file,
+                            project_key=key, field="municipalities", evidence=d.evidence))
     for item in places.unmatched_list_items:
-        issues.append(Issue(source_file, key, "municipalities", "warning", "unknown_municipality",
-                            f"Kommun list item is not one of the 290 municipalities: {item!r}", item))
+        issues.append(issue("unknown_municipality", f"Kommun list item is not one of the 290 municipalities: {item!r}",
+                            source_file=source_file, project_key=key, field="municipalities", evidence=item))
     region = rec.get("region")
     if region and region != "Nationellt":
         for m in chosen:
             if m.esf_region != region:
-                issues.append(Issue(source_file, key, "municipalities", "warning", "municipality_outside_region",
+                issues.append(issue("municipality_outside_region",
                                     f"{m.kommun} ({m.lan}) is in {m.esf_region}, not in the page's region {region}",
-                                    m.evidence))
+                                    source_file=source_file, project_key=key, field="municipalities",
+                                    evidence=m.evidence))
 
 
 def _objective_name(lookup: Callable[..., list[Any]], code: str | None, period: str | None) -> str | None:

@@ -13,7 +13,7 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from pipeline.models import Issue
+from pipeline.models import Issue, issue
 from pipeline.tables.schemas import load_schema
 
 PAGE_ONLY = {"source_file", "page_sha256", "template", "source_url", "fetched_at"}
@@ -55,10 +55,10 @@ def merge_projects(page_rows: list[dict[str, Any]]) -> tuple[list[dict[str, Any]
             merged[col] = values[0][1] if values else None
             distinct = {repr(v) for _, v in values} if len(values) > 1 else ()  # one page cannot disagree
             if len(distinct) > 1:
-                issues.append(Issue(
-                    source_file=values[0][0], project_key=key, field=col, severity="warning",
-                    code="pages_disagree",
-                    message=f"{len(distinct)} different values on {len(values)} pages; kept the one from {values[0][0]}",
+                issues.append(issue(
+                    "pages_disagree",
+                    f"{len(distinct)} different values on {len(values)} pages; kept the one from {values[0][0]}",
+                    source_file=values[0][0], project_key=key, field=col,
                     evidence="; ".join(f"{src}: {v}" for src, v in values)[:500],
                 ))
         codes, names = CODES_WITH_NAMES
