@@ -9,9 +9,12 @@ from __future__ import annotations
 import csv
 from dataclasses import dataclass, field
 from functools import cache
-from typing import Any, Literal, get_args
+from typing import TYPE_CHECKING, Any, Literal, get_args
 
 from pipeline.resources import data_file
+
+if TYPE_CHECKING:  # record.py builds on these records
+    from pipeline.project.record import ProjectRow
 
 # The values the tables may hold in these columns: mypy rejects a misspelt one.
 Status = Literal["extracted", "skipped", "rejected"]
@@ -129,7 +132,7 @@ class PageResult:
     reason: str | None
     source_url: str | None = None
     fetched_at: str | None = None
-    project: dict[str, Any] | None = None
+    project: ProjectRow | None = None  # the project_pages row (project/record.py)
     issues: list[Issue] = field(default_factory=list)
     # extra per-table rows contributed by later stages, keyed by table name
     rows: dict[str, list[dict[str, Any]]] = field(default_factory=dict)

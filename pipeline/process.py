@@ -18,8 +18,9 @@ from pipeline.kinds.calls import extract_call
 from pipeline.layout.classify import classify
 from pipeline.ingest.decode import DecodeError, decode
 from pipeline.project.fields import extract_fields
-from pipeline.models import Page, PageResult, RawDocument, issue
-from pipeline.project.normalise import assign_programme_period, normalise_project, project_key
+from pipeline.models import Page, PageResult, RawDocument, Template, issue
+from pipeline.project.normalise import ProjectValues, assign_programme_period, normalise_project, project_key
+from pipeline.project.record import ProjectPlaces, project_row
 from pipeline.project.objectives import extract_objectives
 from pipeline.places import find_places, project_municipalities
 from pipeline.values.programmes import lookup_area, lookup_objective
@@ -72,36 +73,35 @@ def _process(page: Page) -> PageResult:
         return result
     raw = extract_fields(text, seg, cls)
     t2 = time.perf_counter()
-    rec, issues = normalise_project(raw, text)
-    issues += validate_project(rec)
-    issues += assign_programme_period(rec, raw)
+    values, issues = normalise_project(raw, text)
+    values, invalid = validate_project(values)
+    programme, period_issues = assign_programme_period(values, raw)
+    issues += invalid + period_issues
     t3 = time.perf_counter()
     result.timings["extract"] = t2 - t1
     result.timings["normalise+validate"] = t3 - t2
-    key = project_key(rec["diarienummer"], rec["title"], rec["owner"])
-    rec.update(
-        source_file=page.source_file, page_sha256=page.sha256, template=cls.template,
-        source_url=page.source_url, fetched_at=page.fetched_at, project_key=key,
-        municipalities=[], municipality_codes=[],
-    )
+    key = project_key(values.diarienummer, values.title, values.owner)
     t4 = time.perf_counter()
-    _add_places(result, rec, seg, key, page.source_file, cls.template)
+    places = _add_places(result, values, seg, key, page.source_file, cls.template)
     t5 = time.perf_counter()
     body = seg.body()
-    if rec.get("title") and body.startswith(rec["title"]):
-        body = body[len(rec["title"]):].lstrip()  # the heading is the title, not the summary
+    if values.title and body.startswith(values.title):
+        body = body[len(values.title):].lstrip()  # the heading is the title, not the summary
     sections = split_sections(body)
-    rec.update(section_texts(sections))
-    rec["programme_area_name"] = _objective_name(lookup_area, rec["programme_area"], rec["programme_period"])
-    rec["specific_objective_name"] = _objective_name(lookup_objective, rec["specific_objective"], rec["programme_period"])
-    objectives = extract_objectives(sections, programme_area=rec["programme_area"],
-                                    specific_objective=rec["specific_objective"], period=rec["programme_period"])
+    period = programme.period
+    objectives = extract_objectives(sections, programme_area=values.programme_area,
+                                    specific_objective=values.specific_objective, period=period)
     result.rows["project_objectives"] = [
         {"project_key": key, "source_file": page.source_file, **o} for o in objectives
     ]
+    result.project = project_row(
+        page=page, template=cls.template, key=key, values=values, programme=programme,
+        programme_area_name=_objective_name(lookup_area, values.programme_area, period),
+        specific_objective_name=_objective_name(lookup_objective, values.specific_objective, period),
+        sections=section_texts(sections), places=places,
+    )
     result.timings["places"] = t5 - t4
     result.timings["sections+objectives"] = time.perf_counter() - t5
-    result.project = rec
     result.issues.extend(i.located(page.source_file, key) for i in issues)
     result.rows["page_fields"] = [
         {"source_file": page.source_file, "project_key": key, "field": p.field, "label": p.label, "value": p.value}
@@ -116,8 +116,12 @@ LIST_HEADINGS = {"kommun", "kommuner", "kommuner som berörs", "berörda kommune
 LIST_TEMPLATES = {"bank_glued"}  # layouts whose pages end with a Kommun list
 
 
-def _add_places(result: PageResult, rec: dict[str, Any], seg: Any, key: str, source_file: str, template: str) -> None:
+def _add_places(result: PageResult, values: ProjectValues, seg: Any, key: str, source_file: str,
+                template: Template) -> ProjectPlaces:
     """Municipalities and counties of a project page: listed, named, owner, mentioned.
+
+    The page's mentions go into result's project_municipalities rows and its issues; the
+    ones taken as the project's are returned for its project_pages row.
 
     On layouts that always end with a Kommun list, a page without the list was cut off: its
     prose is not allowed to stand in for the list (the list may say otherwise).
@@ -126,7 +130,7 @@ def _add_places(result: PageResult, rec: dict[str, Any], seg: Any, key: str, sou
     # the Kommun list is passed as listed items; its lines are not prose
     list_lines = {x.casefold() for x in listed} | LIST_HEADINGS if listed else set()
     prose = "\n".join(ln for _, ln in seg.prose_lines() if not list_lines or strip_bullet(ln).casefold() not in list_lines)
-    owner = ", ".join(x for x in (rec.get("owner"), rec.get("owner_unit")) if x) or None
+    owner = ", ".join(x for x in (values.owner, values.owner_unit) if x) or None
     places = find_places(prose, listed_items=listed, owner=owner)
     result.rows["project_municipalities"] = [
         {"project_key": key, "source_file": source_file, "kommunkod": m.kommunkod, "kommun": m.kommun,
@@ -143,8 +147,6 @@ def _add_places(result: PageResult, rec: dict[str, Any], seg: Any, key: str, sou
                                    evidence=", ".join(m.kommun for m in chosen)))
         chosen = []
         places = dataclasses.replace(places, counties=tuple(c for c in places.counties if c.role == "listed"))
-    rec["municipalities"] = [m.kommun for m in chosen]
-    rec["municipality_codes"] = [m.kommunkod for m in chosen]
     roles = {chosen[0].role} if chosen else {"listed", "named"}
     county_codes: list[str] = []
     county_names: list[str] = []
@@ -152,7 +154,6 @@ def _add_places(result: PageResult, rec: dict[str, Any], seg: Any, key: str, sou
         if c.role in roles and c.lanskod not in county_codes:
             county_codes.append(c.lanskod)
             county_names.append(c.lan)
-    rec["counties"], rec["county_codes"] = county_names, county_codes
     issues = result.issues
     for d in places.doubtful:
         issues.append(issue("doubtful_place", f"{d.name!r} left out: {d.reason}", source_file=source_file,
@@ -160,7 +161,7 @@ def _add_places(result: PageResult, rec: dict[str, Any], seg: Any, key: str, sou
     for item in places.unmatched_list_items:
         issues.append(issue("unknown_municipality", f"Kommun list item is not one of the 290 municipalities: {item!r}",
                             source_file=source_file, project_key=key, field="municipalities", evidence=item))
-    region = rec.get("region")
+    region = values.region
     if region and region != "Nationellt":
         for m in chosen:
             if m.esf_region != region:
@@ -168,6 +169,8 @@ def _add_places(result: PageResult, rec: dict[str, Any], seg: Any, key: str, sou
                                     f"{m.kommun} ({m.lan}) is in {m.esf_region}, not in the page's region {region}",
                                     source_file=source_file, project_key=key, field="municipalities",
                                     evidence=m.evidence))
+    return ProjectPlaces(municipalities=[m.kommun for m in chosen], municipality_codes=[m.kommunkod for m in chosen],
+                         counties=county_names, county_codes=county_codes)
 
 
 def _objective_name(lookup: Callable[..., list[Any]], code: str | None, period: str | None) -> str | None:

@@ -11,11 +11,14 @@ from __future__ import annotations
 import hashlib
 import os
 import dataclasses
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from pipeline.models import PageResult
 
 from pipeline.tables.schemas import load_schema
+
+if TYPE_CHECKING:
+    from pipeline.project.record import ProjectRow
 
 POLICIES = ("keep", "hash", "drop")
 CONTACT_FIELDS = {"contact_name", "contact_email", "contact_phone"}
@@ -64,7 +67,8 @@ def apply_to_result(result: PageResult, policy: str) -> PageResult:
         return result
     out = dataclasses.replace(result)
     if result.project is not None:
-        out.project = apply_policy("project_pages", [result.project], policy)[0]
+        # the same columns with contact values hashed or None: still a project row
+        out.project = cast(ProjectRow, apply_policy("project_pages", [cast(dict[str, Any], result.project)], policy)[0])
     issue_rows = apply_policy("issues", [dataclasses.asdict(i) for i in result.issues], policy)
     out.issues = [type(i)(**r) for i, r in zip(result.issues, issue_rows)]
     out.rows = {t: apply_policy(t, rows, policy) for t, rows in result.rows.items()}
