@@ -128,3 +128,11 @@ def test_severity_comes_from_the_table() -> None:
 def test_unknown_code_is_refused() -> None:
     with pytest.raises(KeyError):
         issue("no_such_code", "m")
+
+
+def test_data_dictionary_lists_every_code() -> None:
+    from pipeline.tables.data_dictionary import render
+
+    text = render()
+    for c in issue_codes().values():
+        assert f"| `{c.code}` | {c.severity} | " in text
