@@ -16,7 +16,8 @@ import pyarrow.compute as pc
 from pipeline.models import Issue, issue
 from pipeline.tables.schemas import load_schema
 
-PAGE_ONLY = {"source_file", "page_sha256", "template", "source_url", "fetched_at"}
+# the columns a page row has and a project row does not (source_file, page_sha256, template, ...)
+PAGE_ONLY = frozenset(load_schema("project_pages").names) - frozenset(load_schema("projects").names)
 CODES_WITH_NAMES = ("municipality_codes", "municipalities")  # codes come from the page whose names won
 
 
