@@ -6,8 +6,26 @@ Stages exchange these small frozen records so that each stage stays a pure funct
 
 from __future__ import annotations
 
+import csv
 from dataclasses import dataclass, field
-from typing import Any
+from functools import cache
+from typing import TYPE_CHECKING, Any, Literal, get_args
+
+from pipeline.resources import data_file
+
+if TYPE_CHECKING:  # record.py builds on these records
+    from pipeline.project.record import ProjectRow
+
+# The values the tables may hold in these columns: mypy rejects a misspelt one.
+Status = Literal["extracted", "skipped", "rejected"]
+PageKind = Literal["project", "call", "regional_plan", "other"]
+Template = Literal[
+    "bank_glued", "bank_colon", "bank_esfplus", "bank_plain", "kohesio", "owner_site", "fact_list",
+    "decision_letter", "empty_fact_block", "call_fields", "call_prose", "regional_plan", "article",
+    "info_page",
+]
+Severity = Literal["info", "warning", "error"]
+Role = Literal["listed", "named", "owner", "mentioned"]  # how a page names a municipality (places/)
 
 
 @dataclass(frozen=True)
@@ -36,10 +54,46 @@ class Issue:
     source_file: str
     project_key: str | None
     field: str | None
-    severity: str  # "info" | "warning" | "error"
-    code: str  # short machine-readable code, e.g. "ambiguous_amount"
+    severity: Severity
+    code: str  # one of data/issue_codes.csv, e.g. "unreadable_amount"
     message: str
     evidence: str | None = None
+
+    def located(self, source_file: str, project_key: str | None) -> Issue:
+        """The issue with the page and project filled in (a new Issue: the stages' may be shared)."""
+        return Issue(source_file, project_key, self.field, self.severity, self.code, self.message, self.evidence)
+
+
+@dataclass(frozen=True)
+class IssueCode:
+    """One row of data/issue_codes.csv: what an issue code means and how bad it is."""
+
+    code: str
+    severity: Severity
+    meaning: str
+
+
+@cache
+def issue_codes() -> dict[str, IssueCode]:
+    """Every issue code the pipeline emits, by code (data/issue_codes.csv: the one list)."""
+    out: dict[str, IssueCode] = {}
+    with data_file("issue_codes.csv").open(encoding="utf-8", newline="") as f:
+        for r in csv.DictReader(f):
+            sev = r["severity"]
+            if sev not in get_args(Severity):
+                raise ValueError(f"issue_codes.csv: {r['code']}: severity {sev!r} is not one of {get_args(Severity)}")
+            out[r["code"]] = IssueCode(r["code"], sev, r["meaning"])  # type: ignore[arg-type]
+    return out
+
+
+def issue(code: str, message: str, *, source_file: str = "", field: str | None = None,
+          evidence: str | None = None, project_key: str | None = None) -> Issue:
+    """The one way stages make an Issue: the severity comes from data/issue_codes.csv.
+
+    Stages that do not know the page leave source_file "" (process.py fills it in); an unknown
+    code raises KeyError, so a new code cannot be emitted without a row in the table.
+    """
+    return Issue(source_file, project_key, field, issue_codes()[code].severity, code, message, evidence)
 
 
 @dataclass(frozen=True)
@@ -72,13 +126,13 @@ class PageResult:
     source_file: str
     page_sha256: str
     n_bytes: int
-    page_kind: str | None
-    template: str | None
-    status: str  # "extracted" | "skipped" | "rejected"
+    page_kind: PageKind | None
+    template: Template | None
+    status: Status
     reason: str | None
     source_url: str | None = None
     fetched_at: str | None = None
-    project: dict[str, Any] | None = None
+    project: ProjectRow | None = None  # the project_pages row (project/record.py)
     issues: list[Issue] = field(default_factory=list)
     # extra per-table rows contributed by later stages, keyed by table name
     rows: dict[str, list[dict[str, Any]]] = field(default_factory=dict)

@@ -18,8 +18,9 @@ from pipeline.kinds.calls import extract_call
 from pipeline.layout.classify import classify
 from pipeline.ingest.decode import DecodeError, decode
 from pipeline.project.fields import extract_fields
-from pipeline.models import Issue, Page, PageResult, RawDocument
-from pipeline.project.normalise import assign_programme_period, normalise_project, project_key
+from pipeline.models import Page, PageResult, RawDocument, Template, issue
+from pipeline.project.normalise import ProjectValues, assign_programme_period, normalise_project, project_key
+from pipeline.project.record import ProjectPlaces, project_row
 from pipeline.project.objectives import extract_objectives
 from pipeline.places import find_places, project_municipalities
 from pipeline.values.programmes import lookup_area, lookup_objective
@@ -27,11 +28,6 @@ from pipeline.kinds.regional_plans import extract_regional_priorities
 from pipeline.layout.sections import section_texts, split_sections
 from pipeline.layout.segment import segment, strip_bullet
 from pipeline.project.validate import validate_project
-
-
-def _with(issue: Issue, source_file: str, key: str | None) -> Issue:
-    """The issue with the page and project filled in (a new Issue: the stages' may be shared)."""
-    return Issue(source_file, key, issue.field, issue.severity, issue.code, issue.message, issue.evidence)
 
 
 class PageTimeout(Exception):
@@ -66,11 +62,11 @@ def _process(page: Page) -> PageResult:
         source_url=page.source_url, fetched_at=page.fetched_at,
     )
     result.timings["segment+classify"] = t1 - t0
-    result.issues.extend(_with(i, page.source_file, None) for i in page.issues)
+    result.issues.extend(i.located(page.source_file, None) for i in page.issues)
     if cls.page_kind == "call":
         call, call_issues = extract_call(text, seg.pairs)
         result.rows["calls"] = [{"source_file": page.source_file, **call}]
-        result.issues.extend(_with(i, page.source_file, call.get("call_id")) for i in call_issues)
+        result.issues.extend(i.located(page.source_file, call.get("call_id")) for i in call_issues)
         return result
     if cls.page_kind == "regional_plan":
         rows = extract_regional_priorities(text)
@@ -83,37 +79,36 @@ def _process(page: Page) -> PageResult:
         return result
     raw = extract_fields(text, seg, cls)
     t2 = time.perf_counter()
-    rec, issues = normalise_project(raw, text)
-    issues += validate_project(rec)
-    issues += assign_programme_period(rec, raw)
+    values, issues = normalise_project(raw, text)
+    values, invalid = validate_project(values)
+    programme, period_issues = assign_programme_period(values, raw)
+    issues += invalid + period_issues
     t3 = time.perf_counter()
     result.timings["extract"] = t2 - t1
     result.timings["normalise+validate"] = t3 - t2
-    key = project_key(rec["diarienummer"], rec["title"], rec["owner"])
-    rec.update(
-        source_file=page.source_file, page_sha256=page.sha256, template=cls.template,
-        source_url=page.source_url, fetched_at=page.fetched_at, project_key=key,
-        municipalities=[], municipality_codes=[],
-    )
+    key = project_key(values.diarienummer, values.title, values.owner)
     t4 = time.perf_counter()
-    _add_places(result, rec, seg, key, page.source_file, cls.template)
+    places = _add_places(result, values, seg, key, page.source_file, cls.template)
     t5 = time.perf_counter()
     body = seg.body()
-    if rec.get("title") and body.startswith(rec["title"]):
-        body = body[len(rec["title"]):].lstrip()  # the heading is the title, not the summary
+    if values.title and body.startswith(values.title):
+        body = body[len(values.title):].lstrip()  # the heading is the title, not the summary
     sections = split_sections(body)
-    rec.update(section_texts(sections))
-    rec["programme_area_name"] = _objective_name(lookup_area, rec["programme_area"], rec["programme_period"])
-    rec["specific_objective_name"] = _objective_name(lookup_objective, rec["specific_objective"], rec["programme_period"])
-    objectives = extract_objectives(sections, programme_area=rec["programme_area"],
-                                    specific_objective=rec["specific_objective"], period=rec["programme_period"])
+    period = programme.period
+    objectives = extract_objectives(sections, programme_area=values.programme_area,
+                                    specific_objective=values.specific_objective, period=period)
     result.rows["project_objectives"] = [
         {"project_key": key, "source_file": page.source_file, **o} for o in objectives
     ]
+    result.project = project_row(
+        page=page, template=cls.template, key=key, values=values, programme=programme,
+        programme_area_name=_objective_name(lookup_area, values.programme_area, period),
+        specific_objective_name=_objective_name(lookup_objective, values.specific_objective, period),
+        sections=section_texts(sections), places=places,
+    )
     result.timings["places"] = t5 - t4
     result.timings["sections+objectives"] = time.perf_counter() - t5
-    result.project = rec
-    result.issues.extend(_with(i, page.source_file, key) for i in issues)
+    result.issues.extend(i.located(page.source_file, key) for i in issues)
     result.rows["page_fields"] = [
         {"source_file": page.source_file, "project_key": key, "field": p.field, "label": p.label, "value": p.value}
         for p in seg.pairs
@@ -127,8 +122,12 @@ LIST_HEADINGS = {"kommun", "kommuner", "kommuner som berörs", "berörda kommune
 LIST_TEMPLATES = {"bank_glued"}  # layouts whose pages end with a Kommun list
 
 
-def _add_places(result: PageResult, rec: dict[str, Any], seg: Any, key: str, source_file: str, template: str) -> None:
+def _add_places(result: PageResult, values: ProjectValues, seg: Any, key: str, source_file: str,
+                template: Template) -> ProjectPlaces:
     """Municipalities and counties of a project page: listed, named, owner, mentioned.
+
+    The page's mentions go into result's project_municipalities rows and its issues; the
+    ones taken as the project's are returned for its project_pages row.
 
     On layouts that always end with a Kommun list, a page without the list was cut off: its
     prose is not allowed to stand in for the list (the list may say otherwise).
@@ -137,7 +136,7 @@ def _add_places(result: PageResult, rec: dict[str, Any], seg: Any, key: str, sou
     # the Kommun list is passed as listed items; its lines are not prose
     list_lines = {x.casefold() for x in listed} | LIST_HEADINGS if listed else set()
     prose = "\n".join(ln for _, ln in seg.prose_lines() if not list_lines or strip_bullet(ln).casefold() not in list_lines)
-    owner = ", ".join(x for x in (rec.get("owner"), rec.get("owner_unit")) if x) or None
+    owner = ", ".join(x for x in (values.owner, values.owner_unit) if x) or None
     places = find_places(prose, listed_items=listed, owner=owner)
     result.rows["project_municipalities"] = [
         {"project_key": key, "source_file": source_file, "kommunkod": m.kommunkod, "kommun": m.kommun,
@@ -147,14 +146,13 @@ def _add_places(result: PageResult, rec: dict[str, Any], seg: Any, key: str, sou
     ]
     chosen = project_municipalities(places)
     if template in LIST_TEMPLATES and not listed and chosen:
-        result.issues.append(Issue(source_file, key, "municipalities", "info", "no_municipality_list",
+        result.issues.append(issue("no_municipality_list",
                                    "the page has no Kommun list (cut off?); municipalities named in its prose "
                                    "are in project_municipalities but not taken as the project's",
-                                   ", ".join(m.kommun for m in chosen)))
+                                   source_file=source_file, project_key=key, field="municipalities",
+                                   evidence=", ".join(m.kommun for m in chosen)))
         chosen = []
         places = dataclasses.replace(places, counties=tuple(c for c in places.counties if c.role == "listed"))
-    rec["municipalities"] = [m.kommun for m in chosen]
-    rec["municipality_codes"] = [m.kommunkod for m in chosen]
     roles = {chosen[0].role} if chosen else {"listed", "named"}
     county_codes: list[str] = []
     county_names: list[str] = []
@@ -162,21 +160,23 @@ def _add_places(result: PageResult, rec: dict[str, Any], seg: Any, key: str, sou
         if c.role in roles and c.lanskod not in county_codes:
             county_codes.append(c.lanskod)
             county_names.append(c.lan)
-    rec["counties"], rec["county_codes"] = county_names, county_codes
     issues = result.issues
     for d in places.doubtful:
-        issues.append(Issue(source_file, key, "municipalities", "info", "doubtful_place",
-                            f"{d.name!r} left out: {d.reason}", d.evidence))
+        issues.append(issue("doubtful_place", f"{d.name!r} left out: {d.reason}", source_file=source_file,
+                            project_key=key, field="municipalities", evidence=d.evidence))
     for item in places.unmatched_list_items:
-        issues.append(Issue(source_file, key, "municipalities", "warning", "unknown_municipality",
-                            f"Kommun list item is not one of the 290 municipalities: {item!r}", item))
-    region = rec.get("region")
+        issues.append(issue("unknown_municipality", f"Kommun list item is not one of the 290 municipalities: {item!r}",
+                            source_file=source_file, project_key=key, field="municipalities", evidence=item))
+    region = values.region
     if region and region != "Nationellt":
         for m in chosen:
             if m.esf_region != region:
-                issues.append(Issue(source_file, key, "municipalities", "warning", "municipality_outside_region",
+                issues.append(issue("municipality_outside_region",
                                     f"{m.kommun} ({m.lan}) is in {m.esf_region}, not in the page's region {region}",
-                                    m.evidence))
+                                    source_file=source_file, project_key=key, field="municipalities",
+                                    evidence=m.evidence))
+    return ProjectPlaces(municipalities=[m.kommun for m in chosen], municipality_codes=[m.kommunkod for m in chosen],
+                         counties=county_names, county_codes=county_codes)
 
 
 def _objective_name(lookup: Callable[..., list[Any]], code: str | None, period: str | None) -> str | None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import date
 from typing import Any
 
@@ -82,9 +83,10 @@ def test_project_key_differs_for_different_projects() -> None:
 def _normalise(values: dict[str, str]) -> tuple[dict[str, Any], list[tuple[str | None, str]]]:
     """normalise_project then assign_programme_period, as the page stage runs them."""
     raw = RawProject(values=dict(values))
-    rec, issues = normalise_project(raw)
-    issues += assign_programme_period(rec, raw)
-    return rec, [(i.field, i.code) for i in issues]
+    values, issues = normalise_project(raw)
+    programme, period_issues = assign_programme_period(values, raw)
+    rec = {**dataclasses.asdict(values), "programme_period": programme.period, "fund": programme.fund}
+    return rec, [(i.field, i.code) for i in issues + period_issues]
 
 
 # (raw values, expected record subset, expected issues)

@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from pipeline.values.programmes import DATA, PERIODS, infer_period, lookup_area, lookup_objective, objectives
+from pipeline.values.programmes import DATA, PERIODS, lookup_area, lookup_objective, objectives
 
 
 def test_table_is_well_formed() -> None:
@@ -78,32 +78,8 @@ def test_lookup_objective(text: str, period: str | None, expected: list[tuple[st
     assert got == sorted(expected)
 
 
-PERIOD_CASES = [
-    # (area, objective, area_text, expected)
-    ("2 Ökat arbetskraftsutbud", None, None, "2007-2013"),
-    (None, None, "Programområde 2 Ökat arbetskraftsutbud", "2007-2013"),
-    ("2", "2.2", None, "2014-2020"),
-    ("1", "1.1", None, "2014-2020"),
-    ("1.1 Kompetensförsörjning", None, None, "2014-2020"),
-    ("3.1 Sysselsättningsinitiativet för unga", None, None, "2014-2020"),
-    ("C", "C1", None, "2021-2027"),
-    ("A", "A2B", None, "2021-2027"),
-    (None, "D1", None, "2021-2027"),  # a letter code not in the table still names the period
-    (None, "VI", None, "2021-2027"),
-    # ambiguous or contradictory
-    ("1 Kompetensförsörjning", None, None, None),
-    ("2", None, None, None),
-    ("2", "1.1", None, None),
-    ("C", "2.2", None, None),
-    (None, None, None, None),
-    ("okänt", None, None, None),
-]
-
-
-@pytest.mark.parametrize("area,objective,area_text,expected", PERIOD_CASES)
-def test_infer_period(area: str | None, objective: str | None, area_text: str | None,
-                      expected: str | None) -> None:
-    assert infer_period(area, objective, area_text) == expected
+# the cases of programmes.infer_period (removed: period.infer_period is the one) are in
+# test_period.py, test_area_and_objective_cases
 
 
 def test_roman_objectives_are_numbered_one_to_eleven() -> None:

@@ -182,10 +182,8 @@ def test_head_keeps_every_field_but_the_rows() -> None:
 def test_an_issue_gets_its_page_and_project_and_keeps_the_rest() -> None:
     import dataclasses
 
-    from pipeline.process import _with
-
     i = Issue("", None, "f", "warning", "code", "message", "evidence")
-    got = _with(i, "page.txt", "key")
+    got = i.located("page.txt", "key")
     assert dataclasses.asdict(got) == {**dataclasses.asdict(i), "source_file": "page.txt", "project_key": "key"}
 
 

@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 
+from pipeline.project.normalise import ProjectValues
 from pipeline.project.validate import validate_project
 
 P = pytest.param
@@ -30,9 +31,8 @@ VALIDATE = [
 
 @pytest.mark.parametrize(("rec", "after", "codes"), VALIDATE)
 def test_validate_project(rec: dict[str, Any], after: dict[str, Any], codes: list[str]) -> None:
-    rec = dict(rec)
-    issues = validate_project(rec)
+    values, issues = validate_project(ProjectValues(**rec))
     assert [i.code for i in issues] == codes
-    assert {k: rec[k] for k in after} == after
+    assert {k: getattr(values, k) for k in after} == after
     for i in issues:
         assert i.severity == "error" and i.message

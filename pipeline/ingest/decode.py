@@ -19,7 +19,7 @@ from functools import lru_cache
 from typing import Any
 
 from pipeline.ingest.decode_fast import CharSet, FirstChars, control_share, decode_utf8
-from pipeline.models import Issue, Page, RawDocument
+from pipeline.models import Issue, Page, RawDocument, issue
 
 
 class DecodeError(Exception):
@@ -236,7 +236,7 @@ def _bytes_to_str(data: bytes, doc: RawDocument, issues: list[Issue]) -> str:
 
 
 def _info(issues: list[Issue], doc: RawDocument, code: str, message: str, evidence: str | None = None) -> None:
-    issues.append(Issue(source_file=doc.source_file, project_key=None, field=None, severity="info", code=code, message=message, evidence=evidence))
+    issues.append(issue(code, message, source_file=doc.source_file, evidence=evidence))
 
 
 def _utf16_without_bom(data: bytes) -> str | None:

@@ -21,7 +21,7 @@ from typing import Any, Sequence
 
 from pipeline.values.amounts import find_amounts, parse_amount_detailed
 from pipeline.values.dates import find_dates, find_ranges, parse_date
-from pipeline.models import Issue, LabelValue
+from pipeline.models import Issue, LabelValue, issue
 from pipeline.values.regions import canonical_region, region_variants
 from pipeline.layout.segment import is_boilerplate
 
@@ -84,9 +84,9 @@ def _pairs_by_field(pairs: Sequence[LabelValue]) -> dict[str, LabelValue]:
     return out
 
 
-def _issue(field: str, severity: str, code: str, message: str, evidence: str | None = None) -> Issue:
-    return Issue(source_file="", project_key=None, field=field, severity=severity, code=code,
-                 message=message, evidence=(evidence[:300] if evidence else None))
+def _clip(evidence: str | None) -> str | None:
+    """A call's evidence is a sentence or a list of values: 300 characters say enough."""
+    return evidence[:300] if evidence else None
 
 
 # ---------------------------------------------------------------- call id
@@ -105,14 +105,16 @@ def _call_id(by: dict[str, LabelValue], text: str, issues: list[Issue]) -> str |
             m = re.fullmatch(r"\s*" + _CALL_ID + r"\s*", p.value)
             if m:
                 return m.group(1)
-            issues.append(_issue("call_id", "warning", "unreadable_call_id",
-                                 f"{p.label} value is not a call diarienummer", p.value))
+            issues.append(issue("unreadable_call_id",
+                                f"{p.label} value is not a call diarienummer",
+                                field="call_id", evidence=_clip(p.value)))
     ids = {m.group(1) for m in _CALL_ID_PROSE.finditer(text)}
     if len(ids) == 1:
         return ids.pop()
     if len(ids) > 1:
-        issues.append(_issue("call_id", "warning", "ambiguous_call_id",
-                             "several call diarienummer in prose", ", ".join(sorted(ids))))
+        issues.append(issue("ambiguous_call_id",
+                            "several call diarienummer in prose",
+                            field="call_id", evidence=_clip(", ".join(sorted(ids)))))
     return None
 
 
@@ -123,16 +125,18 @@ def _region(by: dict[str, LabelValue], text: str, issues: list[Issue]) -> str | 
         r = canonical_region(p.value)
         if r:
             return r
-        issues.append(_issue("region", "warning", "unknown_region",
-                             "Region value is not an ESF region", p.value))
+        issues.append(issue("unknown_region",
+                            "Region value is not an ESF region",
+                            field="region", evidence=_clip(p.value)))
         return None
     variants = region_variants()
     found = {variants[m.group(1).casefold()] for m in _region_pattern().finditer(text)}
     if len(found) == 1:
         return found.pop()
     if len(found) > 1:
-        issues.append(_issue("region", "warning", "ambiguous_region",
-                             "several regions named for the call", ", ".join(sorted(found))))
+        issues.append(issue("ambiguous_region",
+                            "several regions named for the call",
+                            field="region", evidence=_clip(", ".join(sorted(found)))))
     return None
 
 
@@ -151,8 +155,9 @@ def _amount(by: dict[str, LabelValue], sentences: list[tuple[int, str]], issues:
     if p:
         labelled, why = parse_amount_detailed(p.value)
         if labelled is None:
-            issues.append(_issue("amount_sek", "warning", "unreadable_call_amount",
-                                 f"Utlyst belopp not read: {why}", p.value))
+            issues.append(issue("unreadable_call_amount",
+                                f"Utlyst belopp not read: {why}",
+                                field="amount_sek", evidence=_clip(p.value)))
     all_values: list[int] = []
     cued: list[tuple[int, str]] = []
     for _off, sent in sentences:
@@ -166,9 +171,9 @@ def _amount(by: dict[str, LabelValue], sentences: list[tuple[int, str]], issues:
     if labelled is not None:
         others = {v for v, _ in cued if v != labelled}
         if others:
-            issues.append(_issue("amount_sek", "info", "call_amount_disagree",
-                                 "prose states another call amount than the Utlyst belopp field",
-                                 "; ".join(s for v, s in cued if v in others)))
+            issues.append(issue("call_amount_disagree",
+                                "prose states another call amount than the Utlyst belopp field",
+                                field="amount_sek", evidence=_clip("; ".join(s for v, s in cued if v in others))))
         return labelled
     values = {v for v, _ in cued}
     if len(values) == 1:
@@ -178,17 +183,17 @@ def _amount(by: dict[str, LabelValue], sentences: list[tuple[int, str]], issues:
         rest = sorted(values - {top})
         if sum(rest) == top:
             return top  # the others are its parts
-        issues.append(_issue("amount_sek", "warning", "ambiguous_call_amount",
-                             "several different call amounts in prose",
-                             ", ".join(str(v) for v in sorted(values))))
+        issues.append(issue("ambiguous_call_amount",
+                            "several different call amounts in prose",
+                            field="amount_sek", evidence=_clip(", ".join(str(v) for v in sorted(values)))))
         return None
     distinct = sorted(set(all_values))
     if len(distinct) >= 3 and sum(distinct[:-1]) == distinct[-1]:
         return distinct[-1]  # a total with its parts, no cue word
     if distinct:
-        issues.append(_issue("amount_sek", "info", "uncued_call_amount",
-                             "amounts in prose but none stated as the call amount",
-                             ", ".join(str(v) for v in distinct)))
+        issues.append(issue("uncued_call_amount",
+                            "amounts in prose but none stated as the call amount",
+                            field="amount_sek", evidence=_clip(", ".join(str(v) for v in distinct))))
     return None
 
 
@@ -275,8 +280,9 @@ def _cofinancing(text: str, issues: list[Issue]) -> float | None:
     if len(vals) == 1:
         return vals.pop()
     if len(vals) > 1:
-        issues.append(_issue("cofinancing_required_pct", "warning", "ambiguous_cofinancing",
-                             "several co-financing requirements", ", ".join(str(v) for v in sorted(vals))))
+        issues.append(issue("ambiguous_cofinancing",
+                            "several co-financing requirements",
+                            field="cofinancing_required_pct", evidence=_clip(", ".join(str(v) for v in sorted(vals)))))
     return None
 
 
@@ -286,8 +292,9 @@ def _labelled_date(by: dict[str, LabelValue], field: str, out_field: str, issues
         return None
     d = parse_date(p.value)
     if d is None:
-        issues.append(_issue(out_field, "warning", "unreadable_call_date",
-                             f"{p.label} value is not a full date", p.value))
+        issues.append(issue("unreadable_call_date",
+                            f"{p.label} value is not a full date",
+                            field=out_field, evidence=_clip(p.value)))
     return d
 
 
@@ -318,12 +325,13 @@ def extract_call(text: str, pairs: Sequence[LabelValue]) -> tuple[dict[str, Any]
     rec["closes"] = lab_close if lab_close is not None else p_close
     for name, lab, prose in (("opens", lab_open, p_open), ("closes", lab_close, p_close)):
         if lab is not None and prose is not None and lab != prose:
-            issues.append(_issue(name, "warning", "call_dates_disagree",
-                                 f"labelled {name} {lab.isoformat()} but the text says {prose.isoformat()}; "
-                                 "kept the labelled date", evidence))
+            issues.append(issue("call_dates_disagree",
+                                f"labelled {name} {lab.isoformat()} but the text says {prose.isoformat()}; "
+                                "kept the labelled date",
+                                field=name, evidence=_clip(evidence)))
     if rec["opens"] and rec["closes"] and rec["opens"] > rec["closes"]:
-        issues.append(_issue("closes", "warning", "call_dates_inverted",
-                             "the call closes before it opens; both dropped",
-                             f"{rec['opens']} > {rec['closes']}"))
+        issues.append(issue("call_dates_inverted",
+                            "the call closes before it opens; both dropped",
+                            field="closes", evidence=_clip(f"{rec['opens']} > {rec['closes']}")))
         rec["opens"] = rec["closes"] = None
     return rec, issues

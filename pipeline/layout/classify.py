@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+from pipeline.models import PageKind, Template
 from pipeline.resources import data_file
 from pipeline.text.prefilter import Finder, any_line_matches, finder
 from pipeline.layout.segment import Segmented, is_boilerplate
@@ -26,8 +27,8 @@ ESFPLUS_LABELS = {"fund", "programme_cci", "nuts2", "country"}
 
 @dataclass(frozen=True)
 class Classification:
-    page_kind: str  # project | call | regional_plan | other
-    template: str
+    page_kind: PageKind
+    template: Template
     reason: str  # one line saying why, for the manifest of skipped pages
 
 
@@ -81,6 +82,7 @@ def classify(text: str, seg: Segmented) -> Classification:
     if project_fields and _found("kohesio", text):
         return Classification("project", "kohesio", "Kohesio project page")
     if len(project_fields) >= 3:
+        template: Template
         if seg.layout == "glued":
             template = "bank_glued"
         elif seg.layout == "colon":

@@ -15,7 +15,7 @@ from functools import lru_cache
 
 from pipeline.layout.classify import Classification
 from pipeline.resources import data_file
-from pipeline.models import Issue
+from pipeline.models import Issue, issue
 from pipeline.text.prefilter import Finder, finder
 from pipeline.layout.segment import Segmented, is_boilerplate
 
@@ -116,9 +116,8 @@ def extract_fields(text: str, seg: Segmented, cls: Classification) -> RawProject
             evidence[fld] = f"{p.label}: {value}"
         elif old != value:
             if fld == "diarienummer":
-                raw.issues.append(Issue("", None, "diarienummer", "warning", "conflicting_values",
-                                        f"two different ids on the page: {old!r} and {value!r}",
-                                        f"{p.label}: {value}"))
+                raw.issues.append(issue("conflicting_values", f"two different ids on the page: {old!r} and {value!r}",
+                                        field="diarienummer", evidence=f"{p.label}: {value}"))
                 values[fld] = ""  # ambiguous: normalise drops it
             continue
         if fld not in _CORE_FIELDS:

@@ -9,13 +9,14 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
+from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import NamedTuple
 
 from pipeline.values.amounts import parse_amount_detailed
 from pipeline.values.dates import date_problem, parse_date, parse_period
 from pipeline.project.fields import RawProject
-from pipeline.models import Issue
+from pipeline.models import Issue, issue
 from pipeline.values.period import infer_period
 from pipeline.values.regions import canonical_region, region_nuts2
 
@@ -81,78 +82,110 @@ def project_key(diarienummer: str | None, title: str | None, owner: str | None) 
     return "h:" + hashlib.sha256(norm.encode("utf-8")).hexdigest()[:16]
 
 
-def _issue(field: str, code: str, message: str, evidence: str | None, severity: str = "warning") -> Issue:
-    return Issue("", None, field, severity, code, message, evidence)
-
-
 def _int(text: str) -> int | None:
     s = text.replace(" ", "")
     return int(s) if _INT.fullmatch(s) else None
 
 
-def normalise_project(raw: RawProject, page_text: str = "") -> tuple[dict[str, Any], list[Issue]]:
-    """Typed project record (project_pages columns) and the issues met on the way."""
+@dataclass(frozen=True)
+class ProjectValues:
+    """A project page's values as normalised (typed, canonical; None where unreadable).
+
+    The project_pages columns the fact block gives; `record.project_row` adds the page's,
+    the places', the sections' and the programme period's. Every field defaults to None so
+    that a test can give only the values it checks.
+    """
+
+    diarienummer: str | None = None
+    title: str | None = None
+    owner: str | None = None
+    owner_unit: str | None = None
+    owner_org_number: str | None = None
+    contact_name: str | None = None
+    contact_email: str | None = None
+    contact_phone: str | None = None
+    region: str | None = None
+    nuts2: str | None = None
+    fund: str | None = None
+    programme_area: str | None = None
+    specific_objective: str | None = None
+    phase: str | None = None
+    eu_grant_sek: int | None = None
+    total_budget_sek: int | None = None
+    eu_cofinancing_rate_pct: float | None = None
+    start_date: date | None = None
+    end_date: date | None = None
+    planned_participants: int | None = None
+    intervention_type: str | None = None
+    beneficiary_postcode: str | None = None
+    call_id: str | None = None
+
+
+class Programme(NamedTuple):
+    """The programme period a page belongs to, and its fund once the period is known."""
+
+    period: str | None
+    fund: str | None
+
+
+def normalise_project(raw: RawProject, page_text: str = "") -> tuple[ProjectValues, list[Issue]]:
+    """Typed project values and the issues met on the way."""
     v = raw.values
     ev = raw.evidence
     issues: list[Issue] = list(raw.issues)
-    rec: dict[str, Any] = {}
 
     dnr = (v.get("diarienummer") or "").strip()
     if dnr and not DNR.match(dnr):
-        issues.append(_issue("diarienummer", "malformed_diarienummer", f"not a diarienummer: {dnr!r}", ev.get("diarienummer")))
+        issues.append(issue("malformed_diarienummer", f"not a diarienummer: {dnr!r}",
+                            field="diarienummer", evidence=ev.get("diarienummer")))
         dnr = ""
-    rec["diarienummer"] = dnr or None
-    rec["title"] = v.get("title") or None
     owner, unit = clean_owner(v.get("owner", ""))
-    rec["owner"], rec["owner_unit"] = owner, unit
     org = _NON_DIGIT.sub("", v.get("owner_org_number", ""))
-    rec["owner_org_number"] = (org[:6] + "-" + org[6:]) if len(org) == 10 else None
-    if v.get("owner_org_number") and rec["owner_org_number"] is None:
-        issues.append(_issue("owner_org_number", "malformed_org_number", "not a 10-digit organisation number", ev.get("owner_org_number")))
+    org_number = (org[:6] + "-" + org[6:]) if len(org) == 10 else None
+    if v.get("owner_org_number") and org_number is None:
+        issues.append(issue("malformed_org_number", "not a 10-digit organisation number",
+                            field="owner_org_number", evidence=ev.get("owner_org_number")))
     name = (v.get("contact_name") or "").strip()
     if name and (_DIGIT_OR_AT.search(name) or len(name.split()) > 5):
-        issues.append(_issue("contact_name", "not_a_name", f"contact is not a person's name: {name!r}", ev.get("contact_name")))
+        issues.append(issue("not_a_name", f"contact is not a person's name: {name!r}",
+                            field="contact_name", evidence=ev.get("contact_name")))
         name = ""
-    rec["contact_name"] = name or None
     email = v.get("contact_email", "").strip()
     if email and not _EMAIL.fullmatch(email):
-        issues.append(_issue("contact_email", "malformed_email", f"not an e-mail address: {email!r}", ev.get("contact_email")))
+        issues.append(issue("malformed_email", f"not an e-mail address: {email!r}",
+                            field="contact_email", evidence=ev.get("contact_email")))
         email = ""
-    rec["contact_email"] = email or None
-    rec["contact_phone"] = v.get("contact_phone") or None
 
     region = None
     if v.get("region"):
         region = canonical_region(v["region"])
         if region is None:
-            issues.append(_issue("region", "unknown_region", f"not one of the nine ESF regions: {v['region']!r}", ev.get("region")))
-    rec["region"] = region
-    rec["nuts2"] = region_nuts2(region) if region else None
+            issues.append(issue("unknown_region", f"not one of the nine ESF regions: {v['region']!r}",
+                                field="region", evidence=ev.get("region")))
 
     area_text = v.get("programme_area")
     fund = _fund(raw, page_text)
-    rec["fund"] = fund
     area = programme_area_code(area_text) if area_text else None
     if area_text and area is None:
         if fund in {"ESF", "ESF+"}:
-            issues.append(_issue("programme_area", "unknown_programme_area", f"no programme area code in {area_text!r}", ev.get("programme_area")))
+            issues.append(issue("unknown_programme_area", f"no programme area code in {area_text!r}",
+                                field="programme_area", evidence=ev.get("programme_area")))
         else:
             area = area_text  # another fund's priority area, kept as written
-    rec["programme_area"] = area
     so = (v.get("specific_objective") or "").strip()
     if so and not OBJECTIVE_CODE.match(so) and fund in {"ESF", "ESF+"}:
-        issues.append(_issue("specific_objective", "unknown_specific_objective", f"not an objective code: {so!r}", ev.get("specific_objective")))
+        issues.append(issue("unknown_specific_objective", f"not an objective code: {so!r}",
+                            field="specific_objective", evidence=ev.get("specific_objective")))
         so = ""
-    rec["specific_objective"] = so or None
-    rec["phase"] = v.get("phase") or None
 
+    amounts: dict[str, int | None] = {}
     for fld in ("eu_grant_sek", "total_budget_sek"):
-        rec[fld] = None
+        amounts[fld] = None
         if v.get(fld):
             amount, why = parse_amount_detailed(v[fld])
             if amount is None:
-                issues.append(_issue(fld, "unreadable_amount", f"amount dropped: {why}", ev.get(fld)))
-            rec[fld] = amount
+                issues.append(issue("unreadable_amount", f"amount dropped: {why}", field=fld, evidence=ev.get(fld)))
+            amounts[fld] = amount
 
     rate = None
     for fld in ("eu_cofinancing_rate_pct", "eu_contribution"):
@@ -161,51 +194,71 @@ def normalise_project(raw: RawProject, page_text: str = "") -> tuple[dict[str, A
             if m:
                 rate = float(m.group("n").replace(",", "."))
             elif fld == "eu_cofinancing_rate_pct":
-                issues.append(_issue(fld, "unreadable_rate", "no percentage in the value", ev.get(fld)))
-    rec["eu_cofinancing_rate_pct"] = rate
+                issues.append(issue("unreadable_rate", "no percentage in the value", field=fld, evidence=ev.get(fld)))
 
     start, end = _dates(v, ev, issues)
-    rec["start_date"], rec["end_date"] = start, end
 
     pp = v.get("planned_participants")
-    rec["planned_participants"] = _int(pp) if pp else None
-    if pp and rec["planned_participants"] is None:
-        issues.append(_issue("planned_participants", "unreadable_number", "not a whole number", ev.get("planned_participants")))
+    participants = _int(pp) if pp else None
+    if pp and participants is None:
+        issues.append(issue("unreadable_number", "not a whole number",
+                            field="planned_participants", evidence=ev.get("planned_participants")))
     it = (v.get("intervention_type") or "").strip()
-    rec["intervention_type"] = it if _INTERVENTION.fullmatch(it) else None
-    if it and rec["intervention_type"] is None:
-        issues.append(_issue("intervention_type", "unreadable_code", "not an intervention code", ev.get("intervention_type")))
+    intervention = it if _INTERVENTION.fullmatch(it) else None
+    if it and intervention is None:
+        issues.append(issue("unreadable_code", "not an intervention code",
+                            field="intervention_type", evidence=ev.get("intervention_type")))
     pc = _SPACE.sub("", v.get("beneficiary_postcode", ""))
-    rec["beneficiary_postcode"] = pc if _POSTCODE.fullmatch(pc) else None
 
-    rec["programme_period"] = None  # set by assign_programme_period, after validation
-    rec["summary"] = None
-    rec["call_id"] = v.get("call_id") if v.get("call_id") and DNR.match(v["call_id"]) else None
-    return rec, issues
+    values = ProjectValues(
+        diarienummer=dnr or None,
+        title=v.get("title") or None,
+        owner=owner,
+        owner_unit=unit,
+        owner_org_number=org_number,
+        contact_name=name or None,
+        contact_email=email or None,
+        contact_phone=v.get("contact_phone") or None,
+        region=region,
+        nuts2=region_nuts2(region) if region else None,
+        fund=fund,
+        programme_area=area,
+        specific_objective=so or None,
+        phase=v.get("phase") or None,
+        eu_grant_sek=amounts["eu_grant_sek"],
+        total_budget_sek=amounts["total_budget_sek"],
+        eu_cofinancing_rate_pct=rate,
+        start_date=start,
+        end_date=end,
+        planned_participants=participants,
+        intervention_type=intervention,
+        beneficiary_postcode=pc if _POSTCODE.fullmatch(pc) else None,
+        call_id=v.get("call_id") if v.get("call_id") and DNR.match(v["call_id"]) else None,
+    )
+    return values, issues
 
 
-def assign_programme_period(rec: dict[str, Any], raw: RawProject) -> list[Issue]:
+def assign_programme_period(values: ProjectValues, raw: RawProject) -> tuple[Programme, list[Issue]]:
     """The programme period from codes, names and dates, once validation has dropped the
-    values it could not trust (a dropped date is no evidence)."""
-    fund, start, end = rec.get("fund"), rec.get("start_date"), rec.get("end_date")
-    area = rec.get("programme_area")
+    values it could not trust (a dropped date is no evidence); and the fund it implies."""
+    fund, start, end = values.fund, values.start_date, values.end_date
+    area = values.programme_area
     esf = fund in ("ESF", "ESF+")
     period, problem = infer_period(
-        diarienummer=rec.get("diarienummer"), programme_area=area if area and len(area) == 1 else None,
-        programme_area_text=raw.values.get("programme_area"), specific_objective=rec.get("specific_objective"),
+        diarienummer=values.diarienummer, programme_area=area if area and len(area) == 1 else None,
+        programme_area_text=raw.values.get("programme_area"), specific_objective=values.specific_objective,
         fund=fund, programme_period_label=raw.values.get("programme_period"),
         # dates only say which ESF programme when the page is known to be about the ESF
         start=start if esf else None, end=end if esf else None,
     )
     issues = []
     if problem:
-        issues.append(_issue("programme_period", "ambiguous_programme_period", problem, None, "info"))
+        issues.append(issue("ambiguous_programme_period", problem, field="programme_period"))
     if fund not in (None, "ESF", "ESF+"):
         period = None  # the ESF programme periods do not apply to other funds
-    rec["programme_period"] = period
     if fund == "ESF" and period == "2021-2027":
-        rec["fund"] = "ESF+"
-    return issues
+        fund = "ESF+"
+    return Programme(period, fund), issues
 
 
 def _fund(raw: RawProject, page_text: str) -> str | None:
@@ -236,21 +289,23 @@ def _dates(v: dict[str, str], ev: dict[str, str], issues: list[Issue]) -> tuple[
         p_start, p_end = parse_period(v["period"])
         if p_start is None or p_end is None:
             problem = date_problem(v["period"]) or "unreadable period"
-            issues.append(_issue("start_date" if p_start is None else "end_date", "unreadable_date", problem, ev.get("period")))
+            issues.append(issue("unreadable_date", problem,
+                                field="start_date" if p_start is None else "end_date", evidence=ev.get("period")))
     for fld in ("start_date", "end_date"):
         if v.get(fld):
             d = parse_date(v[fld])
             if d is None:
                 problem = date_problem(v[fld]) or "unreadable date"
-                code = "month_only_date" if problem == "month-only date" else "unreadable_date"
-                issues.append(_issue(fld, code, problem, ev.get(fld)))
+                issues.append(issue("month_only_date" if problem == "month-only date" else "unreadable_date",
+                                    problem, field=fld, evidence=ev.get(fld)))
             if fld == "start_date":
                 start = d
             else:
                 end = d
     for name, single, from_period in (("start_date", start, p_start), ("end_date", end, p_end)):
         if single and from_period and single != from_period:
-            issues.append(_issue(name, "conflicting_values", f"{single} (own label) vs {from_period} (period)", ev.get("period")))
+            issues.append(issue("conflicting_values", f"{single} (own label) vs {from_period} (period)",
+                                field=name, evidence=ev.get("period")))
     if start is None:
         start = p_start
     elif p_start and p_start != start:

@@ -11,14 +11,16 @@ from __future__ import annotations
 import hashlib
 import os
 import dataclasses
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from pipeline.models import PageResult
 
 from pipeline.tables.schemas import load_schema
 
+if TYPE_CHECKING:
+    from pipeline.project.record import ProjectRow
+
 POLICIES = ("keep", "hash", "drop")
-CONTACT_FIELDS = {"contact_name", "contact_email", "contact_phone"}
 SALT_ENV = "PIPELINE_CONTACT_SALT"
 
 
@@ -27,7 +29,14 @@ def _hash(value: str, salt: str) -> str:
 
 
 def personal_columns(table: str) -> set[str]:
+    """The columns schemas/ marks as personal data in a table."""
     return {c.name for c in load_schema(table).columns if c.personal_data}
+
+
+def contact_fields() -> set[str]:
+    """The contact columns (those of project_pages that are personal data): the field names
+    whose issue evidence and page_fields values are personal too."""
+    return personal_columns("project_pages")
 
 
 def apply_policy(table: str, rows: list[dict[str, Any]], policy: str) -> list[dict[str, Any]]:
@@ -38,6 +47,7 @@ def apply_policy(table: str, rows: list[dict[str, Any]], policy: str) -> list[di
         raise ValueError(f"--contacts must be one of {', '.join(POLICIES)}, not {policy!r}")
     salt = os.environ.get(SALT_ENV, "")
     cols = personal_columns(table)
+    contacts = contact_fields()
     out = []
     for r in rows:
         r = dict(r)
@@ -45,9 +55,9 @@ def apply_policy(table: str, rows: list[dict[str, Any]], policy: str) -> list[di
             if c not in r or r[c] in (None, ""):
                 continue
             # issue evidence and page_fields values are personal only when they concern a contact
-            if table == "issues" and r.get("field") not in CONTACT_FIELDS:
+            if table == "issues" and r.get("field") not in contacts:
                 continue
-            if table == "page_fields" and r.get("field") not in CONTACT_FIELDS:
+            if table == "page_fields" and r.get("field") not in contacts:
                 continue
             r[c] = None if policy == "drop" else _hash(str(r[c]), salt)
         out.append(r)
@@ -64,7 +74,8 @@ def apply_to_result(result: PageResult, policy: str) -> PageResult:
         return result
     out = dataclasses.replace(result)
     if result.project is not None:
-        out.project = apply_policy("project_pages", [result.project], policy)[0]
+        # the same columns with contact values hashed or None: still a project row
+        out.project = cast("ProjectRow", apply_policy("project_pages", [cast(dict[str, Any], result.project)], policy)[0])
     issue_rows = apply_policy("issues", [dataclasses.asdict(i) for i in result.issues], policy)
     out.issues = [type(i)(**r) for i, r in zip(result.issues, issue_rows)]
     out.rows = {t: apply_policy(t, rows, policy) for t, rows in result.rows.items()}

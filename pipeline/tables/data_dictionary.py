@@ -1,7 +1,9 @@
-"""Generate docs/data_dictionary.md from schemas/ (`make docs`): one section per table."""
+"""Generate docs/data_dictionary.md from schemas/ (`make docs`): one section per table, then
+the issue codes (data/issue_codes.csv)."""
 
 from __future__ import annotations
 
+from pipeline.models import issue_codes
 from pipeline.tables.schemas import SCHEMA_VERSION, load_schema, table_names
 
 
@@ -20,6 +22,18 @@ def render() -> str:
             desc = c.description + (" **personal data**" if c.personal_data else "")
             out.append(f"| `{c.name}` | {c.type} | {desc.replace('|', '/')} | `{c.example.replace('|', '/')}` |")
         out.append("")
+    out += [
+        "## Issue codes",
+        "",
+        "The `code` column of `issues.parquet`: what each code means, and its `severity`",
+        "(from `pipeline/data/issue_codes.csv`, the one list of them).",
+        "",
+        "| code | severity | meaning |",
+        "|---|---|---|",
+    ]
+    for ic in issue_codes().values():
+        out.append(f"| `{ic.code}` | {ic.severity} | {ic.meaning.replace('|', '/')} |")
+    out.append("")
     return "\n".join(out)
 
 

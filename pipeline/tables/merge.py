@@ -13,10 +13,11 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from pipeline.models import Issue
+from pipeline.models import Issue, issue
 from pipeline.tables.schemas import load_schema
 
-PAGE_ONLY = {"source_file", "page_sha256", "template", "source_url", "fetched_at"}
+# the columns a page row has and a project row does not (source_file, page_sha256, template, ...)
+PAGE_ONLY = frozenset(load_schema("project_pages").names) - frozenset(load_schema("projects").names)
 CODES_WITH_NAMES = ("municipality_codes", "municipalities")  # codes come from the page whose names won
 
 
@@ -55,10 +56,10 @@ def merge_projects(page_rows: list[dict[str, Any]]) -> tuple[list[dict[str, Any]
             merged[col] = values[0][1] if values else None
             distinct = {repr(v) for _, v in values} if len(values) > 1 else ()  # one page cannot disagree
             if len(distinct) > 1:
-                issues.append(Issue(
-                    source_file=values[0][0], project_key=key, field=col, severity="warning",
-                    code="pages_disagree",
-                    message=f"{len(distinct)} different values on {len(values)} pages; kept the one from {values[0][0]}",
+                issues.append(issue(
+                    "pages_disagree",
+                    f"{len(distinct)} different values on {len(values)} pages; kept the one from {values[0][0]}",
+                    source_file=values[0][0], project_key=key, field=col,
                     evidence="; ".join(f"{src}: {v}" for src, v in values)[:500],
                 ))
         codes, names = CODES_WITH_NAMES

@@ -20,7 +20,7 @@ import io
 import pickle
 from dataclasses import dataclass
 from itertools import accumulate
-from typing import Any, Iterator
+from typing import Any, Iterator, cast
 
 import pyarrow as pa
 
@@ -48,7 +48,7 @@ def table_rows(r: PageResult) -> dict[str, list[dict[str, Any]]]:
     """The page's rows for every table but `pages`, in the order they are written."""
     out: dict[str, list[dict[str, Any]]] = {}
     if r.project is not None:
-        out["project_pages"] = [r.project]
+        out["project_pages"] = [cast(dict[str, Any], r.project)]  # a TypedDict is a plain dict
     if r.issues:
         out["issues"] = [issue_row(i) for i in r.issues]
     for t, rows in r.rows.items():

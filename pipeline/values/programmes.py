@@ -3,7 +3,7 @@
 The table lives in `data/programme_objectives.csv` (period, kind, code, name, area, eu_code,
 note); this module only reads it and answers look-ups. Codes are reused across periods
 ("1 Kompetensförsörjning" exists in 2007-2013 and 2014-2020), so look-ups return candidate
-lists and `infer_period` only answers when the code/name pair pins one period down.
+lists (`values.period.infer_period` answers only when the evidence pins one period down).
 """
 
 from __future__ import annotations
@@ -130,49 +130,3 @@ def lookup_objective(code_or_text: str, period: str | None = None) -> list[Objec
     else:
         cands = [o for o in objs if _name_matches(o.name, rest)]
     return _filter(cands, period)
-
-
-def _area_code(area: str) -> str | None:
-    code, _ = _split_code(area)
-    return code
-
-
-def infer_period(area: str | None, objective: str | None, area_text: str | None) -> str | None:
-    """The programme period a page's area/objective pair points to, or None when ambiguous.
-
-    "2 Ökat arbetskraftsutbud" -> 2007-2013 (the 2014-2020 area 2 has another name);
-    "2" + "2.2" -> 2014-2020; "C" + "C1" -> 2021-2027; "1 Kompetensförsörjning" alone -> None.
-    """
-    candidates: set[str] | None = None
-
-    def narrow(periods: set[str]) -> None:
-        nonlocal candidates
-        candidates = periods if candidates is None else candidates & periods
-
-    if objective and objective.strip():
-        objs = lookup_objective(objective)
-        if objs:
-            narrow({o.period for o in objs})
-        else:
-            code, _ = _split_code(objective)
-            if code and re.fullmatch(r"[A-F]\d[A-Z]?", code):
-                narrow({"2021-2027"})
-            elif code and re.fullmatch(r"[1-4]\.\d", code):
-                narrow({"2014-2020"})
-    for text in (area, area_text):
-        if text and text.strip():
-            found = lookup_area(text)
-            if found:
-                narrow({a.period for a in found})
-            elif _area_code(text) is not None or text.strip():
-                narrow(set())  # a contradiction or an unknown area: no answer
-    if objective and area and candidates:
-        # the objective must belong to the area in the same period
-        ac = _area_code(area)
-        objs = [o for o in lookup_objective(objective) if o.period in candidates]
-        if ac and objs and not any(o.area == ac or o.area is None for o in objs):
-            return None
-        # "1.1 Kompetensförsörjning" written as the area names the objective: fine
-    if candidates and len(candidates) == 1:
-        return next(iter(candidates))
-    return None

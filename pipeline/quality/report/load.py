@@ -9,7 +9,7 @@ import pandas as pd
 import pyarrow.parquet as pq
 
 from pipeline.resources import places_file
-from pipeline.tables.contacts import CONTACT_FIELDS, personal_columns
+from pipeline.tables.contacts import contact_fields, personal_columns
 from pipeline.tables.write import to_arrow
 
 REQUIRED_TABLES = ("pages", "project_pages", "projects", "issues")
@@ -37,7 +37,7 @@ class Tables:
 def left_out_columns() -> set[str]:
     """Columns the report never shows: the contact fields and whatever the projects and
     project_pages schemas mark as personal data (one definition, in pipeline.tables.contacts)."""
-    cols = set(CONTACT_FIELDS)
+    cols = contact_fields()
     for table in ("projects", "project_pages"):
         cols |= personal_columns(table)
     return cols
