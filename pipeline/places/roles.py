@@ -187,7 +187,10 @@ def places(s: Scan) -> list[Place]:
         v = verdict(name, lower[nxt] if nxt is not None else None)
         if v is None:
             continue
-        out.append(Place(start, nxt + 1 if v.takes_next and nxt is not None else end, *v[1:]))
+        takes_next, kind, code, suffix, caps, genitive, long_form, risky, status, reason = v
+        if takes_next and nxt is not None:
+            end = nxt + 1
+        out.append(Place(start, end, kind, code, suffix, caps, genitive, long_form, risky, status, reason))
     _resolve_ellipsis(s, out)
     return out
 

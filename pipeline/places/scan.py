@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
 from itertools import compress
 from operator import itemgetter
@@ -60,15 +60,16 @@ class PlaceIndex:
     risky: frozenset[str]  # kommunkoder whose name is also a word or a person's name
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Name:
-    """A gazetteer name as written on a page; equal (and hashed) by its written form alone,
-    since everything else follows from it."""
+    """A gazetteer name as written on a page. Compared (and hashed) by identity, which is cheap
+    for the caches keyed on it: the scan makes one object per written form (while cached), and
+    a second object for the same form only costs a cache miss."""
 
     written: tuple[str, ...]
-    key: tuple[str, ...] = field(compare=False)  # lower-cased: the gazetteer key
-    caps: bool = field(compare=False)  # written all-caps (no variant is written this way)
-    kinds: Mapping[str, Entry] = field(compare=False)  # variant kind -> the variant written this way
+    key: tuple[str, ...]  # lower-cased: the gazetteer key
+    caps: bool  # written all-caps (no variant is written this way)
+    kinds: Mapping[str, Entry]  # variant kind -> the variant written this way
 
 
 class Candidate(NamedTuple):
@@ -319,11 +320,12 @@ def scan(text: str, indexed: frozenset[str] = frozenset()) -> Scan:
     out = Scan(text, doc, words, lower, space, sentence, marked, [])
     n_tokens = out.n
     candidates = out.candidates
+    make = tuple.__new__  # (a Candidate without NamedTuple's Python-level __new__)
     for start, end in _filter_spans((s, e) for _, s, e in index.matcher(doc)):
         name = _cached_name(tuple(words[start:end]))
         if name is not None:
             nxt = end if end < n_tokens and not space[end] else out.next_word(end)  # (usually the next token)
-            candidates.append(Candidate(start, end, nxt, name))
+            candidates.append(make(Candidate, (start, end, nxt, name)))
     return out
 
 
