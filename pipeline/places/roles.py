@@ -250,10 +250,13 @@ def _chains(s: Scan, items: list[Place]) -> list[list[int]]:
 
 def _accept_pending(s: Scan, items: list[Place], chains: list[list[int]]) -> None:
     """Risky and all-caps names need place context: `i X`, or a list of municipalities."""
+    pending = {i for i, it in enumerate(items) if it.status == "pending"}  # (only munis are pending)
+    if not pending:
+        return
     for chain in chains:
-        munis = [items[i] for i in chain if items[i].kind == "muni"]
-        if not any(m.status == "pending" for m in munis):
+        if pending.isdisjoint(chain):
             continue  # (most chains: nothing to decide)
+        munis = [items[i] for i in chain if items[i].kind == "muni"]
         safe = [m for m in munis if m.status == "ok" and not m.risky and not m.caps]
         for m in munis:
             if m.status != "pending":
