@@ -23,7 +23,7 @@ from pipeline.places import (
     municipalities,
     project_municipalities,
 )
-from pipeline.places.recognise import _find_places
+from pipeline.places.recognise import find_places_strict
 
 
 def codes(result: PlaceResult, role: str | None = None) -> set[str]:
@@ -465,7 +465,7 @@ def test_evidence_has_context() -> None:
     owner=st.one_of(st.none(), st.text(max_size=40)),
 )
 def test_arbitrary_text_never_raises(text: str, items: list[str], owner: str | None) -> None:
-    r = _find_places(text, items, owner)  # the unguarded core
+    r = find_places_strict(text, listed_items=items, owner=owner)  # the unguarded core
     assert isinstance(r, PlaceResult)
     assert all(m.role in ("listed", "named", "owner", "mentioned") for m in r.mentions)
 
@@ -482,7 +482,7 @@ def test_arbitrary_text_never_raises(text: str, items: list[str], owner: str | N
     )
 )
 def test_place_word_soup_never_raises(words: list[str]) -> None:
-    r = _find_places(" ".join(words), words[:3], " ".join(words[:4]))
+    r = find_places_strict(" ".join(words), listed_items=words[:3], owner=" ".join(words[:4]))
     assert isinstance(r, PlaceResult)
 
 
