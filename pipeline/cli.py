@@ -102,6 +102,20 @@ def build_parser() -> argparse.ArgumentParser:
     )
     rp.add_argument("out_dir", nargs="?", default="extracted", type=Path, help="folder of tables (default: extracted/)")
     rp.add_argument("-o", "--output", type=Path, default=None, help="report file (default: OUT_DIR/report.html)")
+    tx = sub.add_parser(
+        "text",
+        help="print the text the pipeline reads from each FILE (after decoding and HTML reading)",
+        description=(
+            "Read each FILE the way `extract` reads RAW_DIR (sniffing, gzip, JSON lines, WARC), decode it "
+            "and, for HTML, keep the page's own content: print exactly the text the later stages see. "
+            "A file that cannot be read gets an empty text and its reason (never a traceback)."
+        ),
+    )
+    tx.add_argument("files", nargs="+", type=Path, metavar="FILE", help="page files")
+    tx.add_argument("--json", dest="json_lines", action="store_true",
+                    help='one JSON object per line: {"file": ..., "text": ...} (plus "reason" when unreadable)')
+    tx.add_argument("--max-bytes", type=int, default=20 * 1024 * 1024,
+                    help="files larger than this are rejected unread (default: 20 MB)")
     return p
 
 
@@ -117,6 +131,8 @@ def main(argv: list[str] | None = None) -> int:
         from pipeline.evaluate import main_evaluate
 
         return main_evaluate(args.raw_dir, args.gold, floors=args.floors, json_out=args.json_out)
+    if args.command == "text":
+        return _text(args)
     if args.command == "report":
         from pipeline.report import main as report_main
 
@@ -154,4 +170,50 @@ def _extract(args: argparse.Namespace) -> int:
         return EXIT_OUTPUT
     if not args.quiet:
         print(summary.render())
+    return EXIT_OK
+
+
+def _read_one(path: Path, max_bytes: int, read_file: Any, error_doc: Any) -> Iterable[Any]:
+    """The documents of one file, as `read.iter_documents` yields them for a file of RAW_DIR
+    (named relative to the file's folder); a file that fails midway ends with an error document."""
+    rel = path.name
+    if path.is_dir():
+        yield error_doc(rel, f"cannot read {rel}: is a directory")
+        return
+    yielded = 0
+    try:
+        for doc in read_file(str(path), rel, max_bytes):
+            yielded += 1
+            yield doc
+    except Exception as exc:  # noqa: BLE001 - same guard as iter_documents
+        yield error_doc(rel if yielded == 0 else f"{rel}#error", f"cannot read {rel}: {type(exc).__name__}: {exc}")
+
+
+def _text(args: argparse.Namespace) -> int:
+    """`python -m pipeline text FILE...`: the read + decode path of the run, one page at a time."""
+    import json
+
+    from pipeline.decode import DecodeError, decode
+    from pipeline.read import _error_doc, _read_file
+
+    for path in args.files:
+        for doc in _read_one(path, args.max_bytes, _read_file, _error_doc):
+            name = str(path.parent / doc.source_file)
+            text, reason = "", None
+            try:
+                text = decode(doc).text
+            except DecodeError as exc:
+                reason = str(exc)
+            except Exception as exc:  # noqa: BLE001 - the run rejects such pages too; no traceback
+                reason = f"decoding failed: {type(exc).__name__}: {exc}"[:500]
+            if args.json_lines:
+                rec: dict[str, Any] = {"file": name, "text": text}
+                if reason is not None:
+                    rec["reason"] = reason
+                print(json.dumps(rec, ensure_ascii=False), flush=False)
+            else:
+                print(f"==> {name} <==" + (f" ({reason})" if reason is not None else ""))
+                if text:
+                    print(text)
+    sys.stdout.flush()
     return EXIT_OK
