@@ -27,6 +27,8 @@ from typing import Any
 from bs4 import BeautifulSoup, MarkupResemblesLocatorWarning, XMLParsedAsHTMLWarning
 from bs4.element import CData, NavigableString, PreformattedString, Tag
 
+from pipeline.html_content import CUES, chrome_ids
+
 # Short or URL-like strings are fine to parse here; the warning would only be noise.
 warnings.filterwarnings("ignore", category=MarkupResemblesLocatorWarning)
 warnings.filterwarnings("ignore", category=XMLParsedAsHTMLWarning)
@@ -40,7 +42,9 @@ _DROP_TAGS = frozenset(
     }
 )  # fmt: skip
 _DROP_ROLES = frozenset({"navigation", "banner", "contentinfo", "search", "dialog", "alertdialog", "menu", "menubar"})
-_CHROME_RE = re.compile(r"cookie|consent|gdpr|banner|breadcrumb|menu|navbar|footer|skip-?link|skip-?to|onetrust|cookiebot", re.IGNORECASE)
+# Class/id/aria-label cues dropped wherever they appear ("always" rows of data/html_chrome.csv);
+# the other cues are weighed against the block's content in html_content.
+_CHROME_RE = CUES["always"][2]
 _HIDDEN_STYLE_RE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
 _MAIN_TAGS = frozenset({"main", "article"})
 
@@ -307,6 +311,21 @@ class _Lines:
         self.cur: list[str] = []
         self.has_text = False
         self.prefix = ""
+        self.heading_level: dict[int, int] = {}  # index in lines -> 1..6 for heading lines
+        self._open_headings: list[tuple[int, int]] = []
+
+    def enter_heading(self, level: int) -> None:
+        self.blank()
+        self._open_headings.append((len(self.lines), level))
+
+    def leave_heading(self) -> None:
+        self.flush()
+        if self._open_headings:
+            start, level = self._open_headings.pop()
+            for i in range(start, len(self.lines)):
+                if self.lines[i].strip():
+                    self.heading_level[i] = level
+        self.blank()
 
     def flush(self) -> None:
         if self.has_text:
@@ -357,7 +376,7 @@ class _Lines:
     def result(self) -> str:
         self.flush()
         out: list[str] = []
-        for line in self.lines:
+        for line in self._without_empty_headings():
             line = line.rstrip()
             if not line.strip():
                 if out and out[-1] != "":
@@ -367,6 +386,26 @@ class _Lines:
         while out and out[-1] == "":
             out.pop()
         return "\n".join(out)
+
+    def _without_empty_headings(self) -> list[str]:
+        """The lines less the headings with no content under them: a heading followed only by
+        a heading of the same or a higher rank, or by nothing (what was under it was chrome)."""
+        levels = self.heading_level
+        if not levels:
+            return self.lines
+        keep = [True] * len(self.lines)
+        nxt = 0  # rank of the next kept non-blank line: 0 = none (end), 7 = content
+        for i in range(len(self.lines) - 1, -1, -1):
+            if not self.lines[i].strip():
+                continue
+            level = levels.get(i)
+            if level is None:
+                nxt = 7
+            elif nxt <= level:
+                keep[i] = False
+            else:
+                nxt = level
+        return [line for line, k in zip(self.lines, keep) if k]
 
 
 def _has_descendant(tag: Tag, names: Collection[str]) -> bool:
@@ -406,7 +445,7 @@ def _is_dropped(tag: Tag, in_main: int) -> bool:
     hay += " " + str(attrs.get("id", "")) + " " + str(attrs.get("aria-label", ""))
     if name == "aside" and _RELATED_RE.search(hay):
         return True  # other projects (see _RELATED_RE)
-    return _CHROME_RE.search(hay) is not None
+    return _CHROME_RE is not None and _CHROME_RE.search(hay) is not None
 
 
 def _is_label_cell(cell: Tag) -> bool:
@@ -442,8 +481,8 @@ _KIND: dict[str, int] = {
     "dt": _DT,
     **dict.fromkeys(_HEADINGS, _HEADING),
 }
-_NEWLINE, _BLANK, _END_LABEL, _LEAVE_LIST, _LEAVE_MAIN, _LEAVE_PRE = range(6)
-_EXIT = {_HEADING: _BLANK, _DT: _END_LABEL, _LI: _NEWLINE, _LIST: _LEAVE_LIST, _TR: _NEWLINE,
+_NEWLINE, _BLANK, _END_LABEL, _LEAVE_LIST, _LEAVE_MAIN, _LEAVE_PRE, _LEAVE_HEADING = range(7)
+_EXIT = {_HEADING: _LEAVE_HEADING, _DT: _END_LABEL, _LI: _NEWLINE, _LIST: _LEAVE_LIST, _TR: _NEWLINE,
          _PRE: _LEAVE_PRE, _PARAGRAPH: _BLANK, _BLOCK: _NEWLINE}  # fmt: skip
 
 
@@ -459,13 +498,14 @@ def _render(html: str) -> str:
     gc_was_enabled = gc.isenabled()
     gc.disable()
     try:
-        return _layout(BeautifulSoup(html, "lxml"))
+        soup = BeautifulSoup(html, "lxml")
+        return _layout(soup, chrome_ids(soup))
     finally:
         if gc_was_enabled:
             gc.enable()
 
 
-def _layout(soup: BeautifulSoup) -> str:
+def _layout(soup: BeautifulSoup, dropped: Collection[int] = ()) -> str:
     """The tree as lines, walked with an explicit stack (pages nest deeper than recursion allows)."""
     out = _Lines()
     text_append = out.cur.append
@@ -513,6 +553,8 @@ def _layout(soup: BeautifulSoup) -> str:
             elif node == _LEAVE_LIST:
                 list_depth -= 1
                 out.flush()
+            elif node == _LEAVE_HEADING:
+                out.leave_heading()
             elif node == _LEAVE_MAIN:
                 in_main -= 1
                 out.flush()
@@ -524,7 +566,7 @@ def _layout(soup: BeautifulSoup) -> str:
             continue
         name = node.name
         attrs = node.attrs
-        if name in _DROP_TAGS:
+        if name in _DROP_TAGS or id(node) in dropped:
             continue
         if attrs or name in _CHECKED_TAGS:
             if _is_dropped(node, in_main):
@@ -542,8 +584,10 @@ def _layout(soup: BeautifulSoup) -> str:
         if kind is not None:
             if kind == _BLOCK:
                 out.flush()
-            elif kind == _PARAGRAPH or kind == _HEADING:
+            elif kind == _PARAGRAPH:
                 out.blank()
+            elif kind == _HEADING:
+                out.enter_heading(int(name[1]))
             elif kind == _LI:
                 out.set_prefix("  " * max(list_depth, 1) + "• ")
             elif kind == _LIST:

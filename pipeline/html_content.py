@@ -1,0 +1,192 @@
+"""Which blocks of a parsed HTML page are site chrome, decided by evidence (for `html_text`).
+
+Tag names alone say little on pages built with ordinary CMSs: menus, teaser lists, share
+widgets and "related" lists come as plain `<div>`s and `<ul>`s. So every element of the parsed
+tree gets a few numbers in one linear pass (visible characters, characters inside links,
+label/value facts, whether it holds the page's main heading), and a block is dropped when
+
+* its class or id names it as chrome (cue words in `data/html_chrome.csv`: "always" cues as
+  the renderer has long applied them; "strong" and "weak" ones here, see `_drop`), or
+* it is mostly links (link density, as jusText and trafilatura judge boilerplate): menus,
+  lists of other articles, tag clouds, teaser boxes with a date and a "read more" link.
+
+Two kinds of block are never dropped by this evidence: the one holding the page's main heading
+(`<h1>`), and a fact block (a `<dl>`, two-cell label/value table rows, several "Label:" lines)
+of the page's own project; e-mail and phone links (`mailto:`, `tel:`) count as text, not as
+links, so a contact box stays. Headings left without any content are removed later by the
+renderer (`html_text._Lines.result`).
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from pathlib import Path
+from typing import Any
+
+from bs4 import BeautifulSoup
+from bs4.element import NavigableString, Tag
+
+DATA_DIR = Path(__file__).resolve().parent / "data"
+
+
+def _load_cues() -> dict[str, tuple[frozenset[str], frozenset[str], re.Pattern[str] | None]]:
+    """strength -> (whole class/id names, whole-token cues, substring regex) from data/html_chrome.csv.
+
+    A "token" is a part of a class or id between non-alphanumerics ("share" in "post-share-box"),
+    a "class" a whole class name or id ("hidden", not "field-label-hidden")."""
+    names: dict[str, set[str]] = {}
+    tokens: dict[str, set[str]] = {}
+    subs: dict[str, list[str]] = {}
+    with open(DATA_DIR / "html_chrome.csv", encoding="utf-8", newline="") as fh:
+        for row in csv.DictReader(fh):
+            cue, strength, match = row["cue"].strip().lower(), row["strength"].strip(), row["match"].strip()
+            if match == "class":
+                names.setdefault(strength, set()).add(cue)
+            elif match == "token":
+                tokens.setdefault(strength, set()).add(cue)
+            else:
+                subs.setdefault(strength, []).append(re.escape(cue))
+    out = {}
+    for strength in ("always", "strong", "weak"):
+        pats = subs.get(strength)
+        out[strength] = (frozenset(names.get(strength, ())), frozenset(tokens.get(strength, ())),
+                         re.compile("|".join(sorted(pats, key=len, reverse=True)), re.IGNORECASE) if pats else None)
+    return out
+
+
+CUES = _load_cues()
+_TOKEN_SPLIT_RE = re.compile(r"[^a-z0-9]+")
+
+# Drop thresholds (shares of a block's visible characters that sit inside links).
+_LINK_DENSITY = 0.5  # a block more than half links is a menu or a list of other items
+_WEAK_CUE_LINK_DENSITY = 0.25  # a weak cue counts when the block is somewhat link-heavy...
+_WEAK_CUE_SHORT = 300  # ...or short
+_WRAPPER_SHARE = 0.4  # a block with this share of the page's text is the content, not chrome
+_MIN_FACTS = 2  # "Label:" lines / dt / label rows that make a fact block
+_MAX_LABEL = 40  # characters of a "Label:" string
+
+_NOT_LABEL_PARENTS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6", "a", "button", "label"})
+_BLOCKS = frozenset(
+    {"div", "section", "aside", "ul", "ol", "table", "header", "p", "li", "form", "figure", "dl", "span",
+     "center", "details", "menu", "tbody", "tr", "td", "blockquote", "small", "address"}
+)  # fmt: skip
+_DENSITY_EXEMPT = frozenset({"dl", "span", "td", "tr", "tbody", "address"})  # judged as part of their block
+_SKIP_TAGS = frozenset({"script", "style", "noscript", "template", "svg", "nav", "footer", "head", "title", "select", "button"})
+
+
+def has_cue(hay: str, strength: str) -> bool:
+    """Whether a class/id/aria-label string holds a cue of this strength."""
+    names, tokens, sub = CUES[strength]
+    if sub is not None and sub.search(hay):
+        return True
+    if names or tokens:
+        low = hay.lower()
+        if names and not names.isdisjoint(low.split()):
+            return True
+        if tokens and not tokens.isdisjoint(_TOKEN_SPLIT_RE.split(low)):
+            return True
+    return False
+
+
+def _hay(attrs: dict[str, Any]) -> str:
+    classes = attrs.get("class")
+    hay = " ".join(classes) if isinstance(classes, list) else str(classes or "")
+    ident = attrs.get("id")
+    return hay + " " + ident if isinstance(ident, str) else hay
+
+
+def chrome_ids(soup: BeautifulSoup) -> set[int]:
+    """`id()`s of the elements to leave out as chrome (their whole subtree)."""
+    order: list[Tag] = []
+    parent: list[int] = []
+    text: list[int] = []
+    links: list[int] = []
+    facts: list[int] = []
+    heads: list[bool] = []
+    dropped: set[int] = set()
+    stack: list[tuple[Any, int]] = [(c, -1) for c in reversed(soup.contents)]
+    pop, push = stack.pop, stack.append
+    while stack:
+        node, pi = pop()
+        cls = node.__class__
+        if cls is NavigableString:
+            if pi >= 0:
+                s = node.strip()
+                if s:
+                    text[pi] += len(s)
+                    if s[-1] == ":" and len(s) <= _MAX_LABEL and order[pi].name not in _NOT_LABEL_PARENTS:
+                        facts[pi] += 1
+            continue
+        if cls is not Tag:
+            continue
+        name = node.name
+        if name in _SKIP_TAGS:
+            continue
+        if name == "figcaption":  # a picture's caption is not the page's text
+            dropped.add(id(node))
+            continue
+        i = len(order)
+        order.append(node)
+        parent.append(pi)
+        text.append(0)
+        links.append(0)
+        heads.append(name == "h1")
+        n_facts = 0
+        if name == "dt":
+            n_facts = _MIN_FACTS  # one <dt> is a fact block
+        elif name == "tr":
+            cells = [c for c in node.contents if c.__class__ is Tag and c.name in ("td", "th")]
+            if len(cells) == 2:
+                n_facts = 1
+        facts.append(n_facts)
+        for c in node.contents:
+            push((c, i))
+    n = len(order)
+    for i in range(n - 1, -1, -1):
+        node = order[i]
+        if node.name == "a":
+            href = node.attrs.get("href")
+            if not (isinstance(href, str) and href.lstrip()[:7].lower().startswith(("mailto:", "tel:"))):
+                links[i] = text[i]  # e-mail and phone links are contact details, not navigation
+        p = parent[i]
+        if p >= 0:
+            text[p] += text[i]
+            links[p] += links[i]
+            facts[p] += facts[i]
+            if heads[i]:
+                heads[p] = True
+    total = sum(text[i] for i in range(n) if parent[i] < 0) or 1
+    gone = [False] * n
+    for i in range(n):
+        p = parent[i]
+        if p >= 0 and gone[p]:
+            gone[i] = True
+            continue
+        node = order[i]
+        name = node.name
+        if name not in _BLOCKS or heads[i]:
+            continue
+        if _drop(name, node.attrs, text[i], links[i], facts[i], text[i] / total):
+            gone[i] = True
+            dropped.add(id(node))
+    return dropped
+
+
+def _drop(name: str, attrs: dict[str, Any], n_text: int, n_links: int, n_facts: int, share: float) -> bool:
+    """The decision for one block that does not hold the main heading; `share` is its part
+    of the page's visible characters."""
+    if n_facts >= _MIN_FACTS:
+        return False  # a fact block (or a block around one) stays
+    density = n_links / n_text if n_text else 0.0
+    if attrs and (share < _WRAPPER_SHARE or density > _WEAK_CUE_LINK_DENSITY):
+        # (a block holding most of the page's text is the content's wrapper, whatever its name)
+        hay = _hay(attrs)
+        if hay.strip():
+            if has_cue(hay, "strong"):
+                return True
+            if n_facts == 0 and has_cue(hay, "weak") and (density > _WEAK_CUE_LINK_DENSITY or n_text < _WEAK_CUE_SHORT):
+                return True
+    if n_facts or name in _DENSITY_EXEMPT:
+        return False
+    return density > _LINK_DENSITY
