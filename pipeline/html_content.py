@@ -63,10 +63,16 @@ _LINK_DENSITY = 0.5  # a block more than half links is a menu or a list of other
 _WEAK_CUE_LINK_DENSITY = 0.25  # a weak cue counts when the block is somewhat link-heavy...
 _WEAK_CUE_SHORT = 300  # ...or short
 _WRAPPER_SHARE = 0.4  # a block with this share of the page's text is the content, not chrome
-_MIN_FACTS = 2  # "Label:" lines / dt / label rows that make a fact block
+_MIN_FACTS = 2
+_PROSE_MIN = 40  # characters of one text run outside links that make it prose
+_MIN_PROSE_PAGE = 400  # below this much prose a page is not trimmed around its content
+_ROOT_SHARE = 0.7  # the content element holds this share of the page's prose
+_SIBLING_PROSE = 0.1  # blocks beside it with less prose than this share of it are chrome...
+_PLAIN_LINK_DENSITY = 0.1  # ...unless after it and with no more links than this  # "Label:" lines / dt / label rows that make a fact block
 _MAX_LABEL = 40  # characters of a "Label:" string
 
-_NOT_LABEL_PARENTS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6", "a", "button", "label"})
+_HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
+_NOT_LABEL_PARENTS = _HEADINGS | {"a", "button", "label"}
 _BLOCKS = frozenset(
     {"div", "section", "aside", "ul", "ol", "table", "header", "p", "li", "form", "figure", "dl", "span",
      "center", "details", "menu", "tbody", "tr", "td", "blockquote", "small", "address"}
@@ -104,19 +110,25 @@ def chrome_ids(soup: BeautifulSoup) -> set[int]:
     links: list[int] = []
     facts: list[int] = []
     heads: list[bool] = []
+    prose: list[int] = []
+    kids: list[list[int]] = []
+    top: list[int] = []
     dropped: set[int] = set()
-    stack: list[tuple[Any, int]] = [(c, -1) for c in reversed(soup.contents)]
+    stack: list[tuple[Any, int, bool]] = [(c, -1, False) for c in reversed(soup.contents)]
     pop, push = stack.pop, stack.append
     while stack:
-        node, pi = pop()
+        node, pi, in_link = pop()
         cls = node.__class__
         if cls is NavigableString:
             if pi >= 0:
                 s = node.strip()
                 if s:
-                    text[pi] += len(s)
-                    if s[-1] == ":" and len(s) <= _MAX_LABEL and order[pi].name not in _NOT_LABEL_PARENTS:
+                    n_s = len(s)
+                    text[pi] += n_s
+                    if s[-1] == ":" and n_s <= _MAX_LABEL and order[pi].name not in _NOT_LABEL_PARENTS:
                         facts[pi] += 1
+                    elif n_s >= _PROSE_MIN and not in_link and order[pi].name not in _HEADINGS:
+                        prose[pi] += n_s
             continue
         if cls is not Tag:
             continue
@@ -129,6 +141,9 @@ def chrome_ids(soup: BeautifulSoup) -> set[int]:
         i = len(order)
         order.append(node)
         parent.append(pi)
+        (kids[pi] if pi >= 0 else top).append(i)
+        kids.append([])
+        prose.append(0)
         text.append(0)
         links.append(0)
         heads.append(name == "h1")
@@ -140,8 +155,11 @@ def chrome_ids(soup: BeautifulSoup) -> set[int]:
             if len(cells) == 2:
                 n_facts = 1
         facts.append(n_facts)
-        for c in node.contents:
-            push((c, i))
+        if name == "a" and not in_link:
+            href = node.attrs.get("href")
+            in_link = not (isinstance(href, str) and href.lstrip()[:7].lower().startswith(("mailto:", "tel:")))
+        for c in reversed(node.contents):  # so that order[] is document order
+            push((c, i, in_link))
     n = len(order)
     for i in range(n - 1, -1, -1):
         node = order[i]
@@ -154,6 +172,7 @@ def chrome_ids(soup: BeautifulSoup) -> set[int]:
             text[p] += text[i]
             links[p] += links[i]
             facts[p] += facts[i]
+            prose[p] += prose[i]
             if heads[i]:
                 heads[p] = True
     total = sum(text[i] for i in range(n) if parent[i] < 0) or 1
@@ -170,23 +189,70 @@ def chrome_ids(soup: BeautifulSoup) -> set[int]:
         if _drop(name, node.attrs, text[i], links[i], facts[i], text[i] / total):
             gone[i] = True
             dropped.add(id(node))
+    _trim_around_content(order, parent, kids, top, text, links, facts, heads, prose, gone, dropped)
     return dropped
+
+
+def _trim_around_content(order: list[Tag], parent: list[int], kids: list[list[int]], top: list[int], text: list[int],
+                         links: list[int], facts: list[int], heads: list[bool], prose: list[int], gone: list[bool],
+                         dropped: set[int]) -> None:
+    """Drop the blocks around the page's content that hold little prose of their own.
+
+    The content is the smallest element holding most of the page's prose (long runs of text
+    outside links): descending from the top while one child holds `_ROOT_SHARE` of it. Beside
+    the path down to it sit the site's header, sidebars, teaser lists, author boxes, "more on
+    this" lists; those with next to no prose and no fact block or main heading go.
+    """
+    if not top:
+        return
+    total = sum(prose[i] for i in top)
+    if total < _MIN_PROSE_PAGE:
+        return  # a page of facts and short lines: nothing to weigh
+    path: list[int] = []
+    level = top
+    while True:
+        best = max(level, key=prose.__getitem__)
+        if prose[best] < _ROOT_SHARE * total:
+            break
+        path.append(best)
+        level = kids[best]
+        if not level:
+            break
+    if not path:
+        return
+    root_prose = prose[path[-1]]
+    h1 = next((i for i in top if heads[i]), -1)
+    if h1 >= 0:  # the first <h1> of the page, in document order
+        while not order[h1].name == "h1":
+            h1 = next(k for k in kids[h1] if heads[k])
+    for node_i in path:
+        p = parent[node_i]
+        for s in kids[p] if p >= 0 else top:
+            if s == node_i or gone[s] or heads[s] or facts[s] or prose[s] >= _SIBLING_PROSE * root_prose or not text[s]:
+                continue
+            if s < node_i:
+                if 0 <= h1 < s:
+                    continue  # between the title and the content: a lead, a fact line
+            elif links[s] <= _PLAIN_LINK_DENSITY * text[s]:
+                continue  # after the content and (nearly) without links: a list of its own, a last line
+            gone[s] = True
+            dropped.add(id(order[s]))
 
 
 def _drop(name: str, attrs: dict[str, Any], n_text: int, n_links: int, n_facts: int, share: float) -> bool:
     """The decision for one block that does not hold the main heading; `share` is its part
     of the page's visible characters."""
-    if n_facts >= _MIN_FACTS:
-        return False  # a fact block (or a block around one) stays
     density = n_links / n_text if n_text else 0.0
+    if n_facts >= _MIN_FACTS and density <= _LINK_DENSITY:
+        return False  # a fact block (or a block around one) stays
     if attrs and (share < _WRAPPER_SHARE or density > _WEAK_CUE_LINK_DENSITY):
         # (a block holding most of the page's text is the content's wrapper, whatever its name)
         hay = _hay(attrs)
         if hay.strip():
             if has_cue(hay, "strong"):
                 return True
-            if n_facts == 0 and has_cue(hay, "weak") and (density > _WEAK_CUE_LINK_DENSITY or n_text < _WEAK_CUE_SHORT):
+            if (n_facts == 0 or density > _LINK_DENSITY) and has_cue(hay, "weak") and (density > _WEAK_CUE_LINK_DENSITY or n_text < _WEAK_CUE_SHORT):
                 return True
-    if n_facts or name in _DENSITY_EXEMPT:
-        return False
+    if (n_facts and density <= _LINK_DENSITY) or name in _DENSITY_EXEMPT:
+        return False  # one "Label:" line with its value (a tag list's "Tags:" is all links)
     return density > _LINK_DENSITY
