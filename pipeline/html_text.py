@@ -388,8 +388,9 @@ class _Lines:
         return "\n".join(out)
 
     def _without_empty_headings(self) -> list[str]:
-        """The lines less the headings with no content under them: a heading followed only by
-        a heading of the same or a higher rank, or by nothing (what was under it was chrome)."""
+        """The lines less the headings with no content under them: an `<h2>`..`<h6>` followed
+        only by a heading of the same or a higher rank, or by nothing (what was under it was
+        chrome: "Related articles" over a dropped list). The `<h1>` is the page's title and stays."""
         levels = self.heading_level
         if not levels:
             return self.lines
@@ -399,7 +400,7 @@ class _Lines:
             if not self.lines[i].strip():
                 continue
             level = levels.get(i)
-            if level is None:
+            if level is None or level == 1:  # the page's title stays, even alone
                 nxt = 7
             elif nxt <= level:
                 keep[i] = False
