@@ -70,6 +70,7 @@ _ROOT_SHARE = 0.7  # the content element holds this share of the page's prose
 _SIBLING_PROSE = 0.1  # blocks beside it with less prose than this share of it are chrome...
 _PLAIN_LINK_DENSITY = 0.1  # ...unless after it and with no more links than this  # "Label:" lines / dt / label rows that make a fact block
 _MAX_LABEL = 40  # characters of a "Label:" string
+_FACT_ROW_MAX = 120  # characters of one "Label:" + value row kept even when the value is a link
 
 _HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 _NOT_LABEL_PARENTS = _HEADINGS | {"a", "button", "label"}
@@ -184,8 +185,8 @@ def chrome_ids(soup: BeautifulSoup) -> set[int]:
             continue
         node = order[i]
         name = node.name
-        if name not in _BLOCKS or heads[i]:
-            continue
+        if name not in _BLOCKS or heads[i] or (p >= 0 and facts[p] and text[p] <= _FACT_ROW_MAX):
+            continue  # (the value next to a "Label:" in one row: judged with its row)
         if _drop(name, node.attrs, text[i], links[i], facts[i], text[i] / total):
             gone[i] = True
             dropped.add(id(node))
@@ -253,6 +254,6 @@ def _drop(name: str, attrs: dict[str, Any], n_text: int, n_links: int, n_facts: 
                 return True
             if (n_facts == 0 or density > _LINK_DENSITY) and has_cue(hay, "weak") and (density > _WEAK_CUE_LINK_DENSITY or n_text < _WEAK_CUE_SHORT):
                 return True
-    if (n_facts and density <= _LINK_DENSITY) or name in _DENSITY_EXEMPT:
-        return False  # one "Label:" line with its value (a tag list's "Tags:" is all links)
+    if n_facts and (density <= _LINK_DENSITY or n_text <= _FACT_ROW_MAX) or name in _DENSITY_EXEMPT:
+        return False  # "Label:" lines with their values, even linked (a tag list's "Tags:" is long and all links)
     return density > _LINK_DENSITY
