@@ -70,6 +70,7 @@ _ROOT_SHARE = 0.7  # the content element holds this share of the page's prose
 _SIBLING_PROSE = 0.1  # blocks beside it with less prose than this share of it are chrome...
 _PLAIN_LINK_DENSITY = 0.1  # ...unless after it and with no more links than this  # "Label:" lines / dt / label rows that make a fact block
 _MAX_LABEL = 40  # characters of a "Label:" string
+_INLINE_FACT_RE = re.compile(r"[^\W\d][^:\n]{0,38}:[ \t\xa0]+\S")  # "Startdatum: 2023-01-01"
 _FACT_ROW_MAX = 120  # characters of one "Label:" + value row kept even when the value is a link
 
 _HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
@@ -109,6 +110,7 @@ def chrome_ids(soup: BeautifulSoup) -> set[int]:
     parent: list[int] = []
     text: list[int] = []
     links: list[int] = []
+    n_anchors: list[int] = []
     facts: list[int] = []
     heads: list[bool] = []
     prose: list[int] = []
@@ -126,8 +128,9 @@ def chrome_ids(soup: BeautifulSoup) -> set[int]:
                 if s:
                     n_s = len(s)
                     text[pi] += n_s
-                    if s[-1] == ":" and n_s <= _MAX_LABEL and order[pi].name not in _NOT_LABEL_PARENTS:
-                        facts[pi] += 1
+                    if ":" in s and order[pi].name not in _NOT_LABEL_PARENTS and (
+                            (s[-1] == ":" and n_s <= _MAX_LABEL) or _INLINE_FACT_RE.match(s)):
+                        facts[pi] += 1  # "Label:" (its value follows) or "Label: value"
                     elif n_s >= _PROSE_MIN and not in_link and order[pi].name not in _HEADINGS:
                         prose[pi] += n_s
             continue
@@ -147,6 +150,7 @@ def chrome_ids(soup: BeautifulSoup) -> set[int]:
         prose.append(0)
         text.append(0)
         links.append(0)
+        n_anchors.append(0)
         heads.append(name == "h1")
         n_facts = 0
         if name == "dt":
@@ -168,10 +172,12 @@ def chrome_ids(soup: BeautifulSoup) -> set[int]:
             href = node.attrs.get("href")
             if not (isinstance(href, str) and href.lstrip()[:7].lower().startswith(("mailto:", "tel:"))):
                 links[i] = text[i]  # e-mail and phone links are contact details, not navigation
+                n_anchors[i] += 1
         p = parent[i]
         if p >= 0:
             text[p] += text[i]
             links[p] += links[i]
+            n_anchors[p] += n_anchors[i]
             facts[p] += facts[i]
             prose[p] += prose[i]
             if heads[i]:
@@ -185,9 +191,9 @@ def chrome_ids(soup: BeautifulSoup) -> set[int]:
             continue
         node = order[i]
         name = node.name
-        if name not in _BLOCKS or heads[i] or (p >= 0 and facts[p] and text[p] <= _FACT_ROW_MAX):
+        if name not in _BLOCKS or heads[i] or (p >= 0 and facts[p] and text[p] <= _FACT_ROW_MAX and n_anchors[p] <= 1):
             continue  # (the value next to a "Label:" in one row: judged with its row)
-        if _drop(name, node.attrs, text[i], links[i], facts[i], text[i] / total):
+        if _drop(name, node.attrs, text[i], links[i], facts[i], text[i] / total, n_anchors[i]):
             gone[i] = True
             dropped.add(id(node))
     _trim_around_content(order, parent, kids, top, text, links, facts, heads, prose, gone, dropped)
@@ -240,9 +246,9 @@ def _trim_around_content(order: list[Tag], parent: list[int], kids: list[list[in
             dropped.add(id(order[s]))
 
 
-def _drop(name: str, attrs: dict[str, Any], n_text: int, n_links: int, n_facts: int, share: float) -> bool:
+def _drop(name: str, attrs: dict[str, Any], n_text: int, n_links: int, n_facts: int, share: float, n_anchors: int) -> bool:
     """The decision for one block that does not hold the main heading; `share` is its part
-    of the page's visible characters."""
+    of the page's visible characters, `n_anchors` the number of its (non-contact) links."""
     density = n_links / n_text if n_text else 0.0
     if n_facts >= _MIN_FACTS and density <= _LINK_DENSITY:
         return False  # a fact block (or a block around one) stays
@@ -254,6 +260,6 @@ def _drop(name: str, attrs: dict[str, Any], n_text: int, n_links: int, n_facts: 
                 return True
             if (n_facts == 0 or density > _LINK_DENSITY) and has_cue(hay, "weak") and (density > _WEAK_CUE_LINK_DENSITY or n_text < _WEAK_CUE_SHORT):
                 return True
-    if n_facts and (density <= _LINK_DENSITY or n_text <= _FACT_ROW_MAX) or name in _DENSITY_EXEMPT:
+    if n_facts and (density <= _LINK_DENSITY or (n_text <= _FACT_ROW_MAX and n_anchors <= 1)) or name in _DENSITY_EXEMPT:
         return False  # "Label:" lines with their values, even linked (a tag list's "Tags:" is long and all links)
     return density > _LINK_DENSITY

@@ -567,7 +567,11 @@ def _layout(soup: BeautifulSoup, dropped: Collection[int] = ()) -> str:
             continue
         name = node.name
         attrs = node.attrs
-        if name in _DROP_TAGS or id(node) in dropped:
+        if name in _DROP_TAGS:
+            continue
+        if id(node) in dropped:  # chrome by evidence (html_content); a block still ends the line
+            if name in _KIND:
+                out.flush()
             continue
         if attrs or name in _CHECKED_TAGS:
             if _is_dropped(node, in_main):
