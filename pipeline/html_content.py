@@ -104,8 +104,10 @@ def _hay(attrs: dict[str, Any]) -> str:
     return hay + " " + ident if isinstance(ident, str) else hay
 
 
-def chrome_ids(soup: BeautifulSoup) -> set[int]:
-    """`id()`s of the elements to leave out as chrome (their whole subtree)."""
+def chrome_ids(soup: BeautifulSoup) -> tuple[set[int], set[int]]:
+    """`id()`s of the elements to leave out as chrome (their whole subtree), and of the
+    wrappers of the content (elements holding `_WRAPPER_SHARE` of the page's text, which no
+    class or id cue drops)."""
     order: list[Tag] = []
     parent: list[int] = []
     text: list[int] = []
@@ -183,6 +185,7 @@ def chrome_ids(soup: BeautifulSoup) -> set[int]:
             if heads[i]:
                 heads[p] = True
     total = sum(text[i] for i in range(n) if parent[i] < 0) or 1
+    wrappers = {id(order[i]) for i in range(n) if text[i] >= _WRAPPER_SHARE * total and order[i].attrs}
     gone = [False] * n
     for i in range(n):
         p = parent[i]
@@ -197,7 +200,7 @@ def chrome_ids(soup: BeautifulSoup) -> set[int]:
             gone[i] = True
             dropped.add(id(node))
     _trim_around_content(order, parent, kids, top, text, links, facts, heads, prose, gone, dropped)
-    return dropped
+    return dropped, wrappers
 
 
 def _trim_around_content(order: list[Tag], parent: list[int], kids: list[list[int]], top: list[int], text: list[int],

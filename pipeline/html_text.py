@@ -100,11 +100,22 @@ def html_to_text(html: str) -> str:
     """Visible text of an HTML page, one block per line; never raises on malformed input."""
     html = _strip_invisible_blocks(_sanitise(html))  # first, so "<main" inside a script is not seen
     region = _main_region(html, _lower(html))
+    if region is not None and _visible_chars(region) < _MIN_REGION_SHARE * _visible_chars(html):
+        region = None  # a <main>/<article> with little of the page's text: a teaser, a wrapper of one part
     if region is not None:
         text = _render(region)
         if text.strip():
             return text
     return _render(html)
+
+
+_MIN_REGION_SHARE = 0.5
+_TAG_OR_SPACE_RE = re.compile(r"<[^>]*>|\s+")
+
+
+def _visible_chars(html: str) -> int:
+    """About how many characters of text the markup shows (tags and white space left out)."""
+    return len(html) - sum(len(m) for m in _TAG_OR_SPACE_RE.findall(html))
 
 
 def _lower(html: str) -> str:
@@ -420,7 +431,7 @@ def _has_descendant(tag: Tag, names: Collection[str]) -> bool:
 _CHECKED_TAGS = frozenset({"header", "form"})  # dropped or kept by their content, not attributes
 
 
-def _is_dropped(tag: Tag, in_main: int) -> bool:
+def _is_dropped(tag: Tag, in_main: int, wrapper: bool = False) -> bool:
     """Site chrome or invisible: never rendered (see the module docstring)."""
     name = tag.name
     if name in _DROP_TAGS:
@@ -446,6 +457,8 @@ def _is_dropped(tag: Tag, in_main: int) -> bool:
     hay += " " + str(attrs.get("id", "")) + " " + str(attrs.get("aria-label", ""))
     if name == "aside" and _RELATED_RE.search(hay):
         return True  # other projects (see _RELATED_RE)
+    if wrapper:
+        return False  # holds most of the page's text: the content's wrapper, whatever its class says
     return _CHROME_RE is not None and _CHROME_RE.search(hay) is not None
 
 
@@ -500,13 +513,14 @@ def _render(html: str) -> str:
     gc.disable()
     try:
         soup = BeautifulSoup(html, "lxml")
-        return _layout(soup, chrome_ids(soup))
+        dropped, wrappers = chrome_ids(soup)
+        return _layout(soup, dropped, wrappers)
     finally:
         if gc_was_enabled:
             gc.enable()
 
 
-def _layout(soup: BeautifulSoup, dropped: Collection[int] = ()) -> str:
+def _layout(soup: BeautifulSoup, dropped: Collection[int] = (), wrappers: Collection[int] = ()) -> str:
     """The tree as lines, walked with an explicit stack (pages nest deeper than recursion allows)."""
     out = _Lines()
     text_append = out.cur.append
@@ -574,7 +588,7 @@ def _layout(soup: BeautifulSoup, dropped: Collection[int] = ()) -> str:
                 out.flush()
             continue
         if attrs or name in _CHECKED_TAGS:
-            if _is_dropped(node, in_main):
+            if _is_dropped(node, in_main, id(node) in wrappers):
                 continue
             role = attrs.get("role")
             leave_main = name in _MAIN_TAGS or (isinstance(role, str) and role.lower() == "main")
