@@ -27,6 +27,8 @@ from typing import Any
 from bs4 import BeautifulSoup
 from bs4.element import NavigableString, Tag
 
+from pipeline.labels import field_for
+
 DATA_DIR = Path(__file__).resolve().parent / "data"
 
 
@@ -113,7 +115,8 @@ def chrome_ids(soup: BeautifulSoup) -> tuple[set[int], set[int]]:
     text: list[int] = []
     links: list[int] = []
     n_anchors: list[int] = []
-    facts: list[int] = []
+    facts: list[int] = []  # evidence of the project's own facts: <dt>, label rows, known labels
+    labels: list[int] = []  # "Label:" / "Label: value" strings of any wording
     heads: list[bool] = []
     prose: list[int] = []
     kids: list[list[int]] = []
@@ -132,7 +135,9 @@ def chrome_ids(soup: BeautifulSoup) -> tuple[set[int], set[int]]:
                     text[pi] += n_s
                     if ":" in s and order[pi].name not in _NOT_LABEL_PARENTS and (
                             (s[-1] == ":" and n_s <= _MAX_LABEL) or _INLINE_FACT_RE.match(s)):
-                        facts[pi] += 1  # "Label:" (its value follows) or "Label: value"
+                        labels[pi] += 1  # "Label:" (its value follows) or "Label: value"
+                        if field_for(s.partition(":")[0]) is not None:
+                            facts[pi] += _MIN_FACTS  # a label the extractors know: a fact block
                     elif n_s >= _PROSE_MIN and not in_link and order[pi].name not in _HEADINGS:
                         prose[pi] += n_s
             continue
@@ -153,7 +158,8 @@ def chrome_ids(soup: BeautifulSoup) -> tuple[set[int], set[int]]:
         text.append(0)
         links.append(0)
         n_anchors.append(0)
-        heads.append(name == "h1")
+        heads.append(False)
+        labels.append(0)
         n_facts = 0
         if name == "dt":
             n_facts = _MIN_FACTS  # one <dt> is a fact block
@@ -181,11 +187,18 @@ def chrome_ids(soup: BeautifulSoup) -> tuple[set[int], set[int]]:
             links[p] += links[i]
             n_anchors[p] += n_anchors[i]
             facts[p] += facts[i]
+            labels[p] += labels[i]
             prose[p] += prose[i]
-            if heads[i]:
-                heads[p] = True
+    main_h1 = _main_heading(order, text, links)
+    if main_h1 >= 0:
+        i = main_h1
+        while i >= 0:
+            heads[i] = True
+            i = parent[i]
     total = sum(text[i] for i in range(n) if parent[i] < 0) or 1
-    wrappers = {id(order[i]) for i in range(n) if text[i] >= _WRAPPER_SHARE * total and order[i].attrs}
+    total_prose = sum(prose[i] for i in top)
+    wrappers = {id(order[i]) for i in range(n) if prose[i] >= _WRAPPER_SHARE * total_prose and order[i].attrs} \
+        if total_prose >= _MIN_PROSE_PAGE else set()
     gone = [False] * n
     for i in range(n):
         p = parent[i]
@@ -194,24 +207,24 @@ def chrome_ids(soup: BeautifulSoup) -> tuple[set[int], set[int]]:
             continue
         node = order[i]
         name = node.name
-        if name not in _BLOCKS or heads[i] or (p >= 0 and facts[p] and text[p] <= _FACT_ROW_MAX and n_anchors[p] <= 1):
+        if name not in _BLOCKS or heads[i] or (p >= 0 and labels[p] and text[p] <= _FACT_ROW_MAX and n_anchors[p] <= 1):
             continue  # (the value next to a "Label:" in one row: judged with its row)
-        if _drop(name, node.attrs, text[i], links[i], facts[i], text[i] / total, n_anchors[i]):
+        if _drop(name, node.attrs, text[i], links[i], facts[i], text[i] / total, n_anchors[i], labels[i]):
             gone[i] = True
             dropped.add(id(node))
-    _trim_around_content(order, parent, kids, top, text, links, facts, heads, prose, gone, dropped)
+    _trim_around_content(order, parent, kids, top, text, links, labels, heads, prose, gone, dropped)
     return dropped, wrappers
 
 
 def _trim_around_content(order: list[Tag], parent: list[int], kids: list[list[int]], top: list[int], text: list[int],
-                         links: list[int], facts: list[int], heads: list[bool], prose: list[int], gone: list[bool],
+                         links: list[int], labels: list[int], heads: list[bool], prose: list[int], gone: list[bool],
                          dropped: set[int]) -> None:
     """Drop the blocks around the page's content that hold little prose of their own.
 
     The content is the smallest element holding most of the page's prose (long runs of text
     outside links): descending from the top while one child holds `_ROOT_SHARE` of it. Beside
     the path down to it sit the site's header, sidebars, teaser lists, author boxes, "more on
-    this" lists; those with next to no prose and no fact block or main heading go.
+    this" lists; those with next to no prose, no "Label:" line and not the main heading go.
     """
     if not top:
         return
@@ -238,7 +251,7 @@ def _trim_around_content(order: list[Tag], parent: list[int], kids: list[list[in
     for node_i in path:
         p = parent[node_i]
         for s in kids[p] if p >= 0 else top:
-            if s == node_i or gone[s] or heads[s] or facts[s] or prose[s] >= _SIBLING_PROSE * root_prose or not text[s]:
+            if s == node_i or gone[s] or heads[s] or labels[s] or prose[s] >= _SIBLING_PROSE * root_prose or not text[s]:
                 continue
             if s < node_i:
                 if 0 <= h1 < s:
@@ -249,9 +262,24 @@ def _trim_around_content(order: list[Tag], parent: list[int], kids: list[list[in
             dropped.add(id(order[s]))
 
 
-def _drop(name: str, attrs: dict[str, Any], n_text: int, n_links: int, n_facts: int, share: float, n_anchors: int) -> bool:
+def _main_heading(order: list[Tag], text: list[int], links: list[int]) -> int:
+    """Index of the page's main heading: the first `<h1>` with text that is not a link (a
+    site logo is often an `<h1>` link), else the first `<h1>`; -1 when there is none."""
+    first = -1
+    for i, node in enumerate(order):
+        if node.name == "h1" and text[i]:
+            if links[i] * 2 < text[i]:
+                return i
+            if first < 0:
+                first = i
+    return first
+
+
+def _drop(name: str, attrs: dict[str, Any], n_text: int, n_links: int, n_facts: int, share: float, n_anchors: int,
+          n_labels: int) -> bool:
     """The decision for one block that does not hold the main heading; `share` is its part
-    of the page's visible characters, `n_anchors` the number of its (non-contact) links."""
+    of the page's visible characters, `n_anchors` the number of its (non-contact) links,
+    `n_labels` of its "Label:" strings of any wording, `n_facts` the evidence of a fact block."""
     density = n_links / n_text if n_text else 0.0
     if n_facts >= _MIN_FACTS and density <= _LINK_DENSITY:
         return False  # a fact block (or a block around one) stays
@@ -261,8 +289,8 @@ def _drop(name: str, attrs: dict[str, Any], n_text: int, n_links: int, n_facts: 
         if hay.strip():
             if has_cue(hay, "strong"):
                 return True
-            if (n_facts == 0 or density > _LINK_DENSITY) and has_cue(hay, "weak") and (density > _WEAK_CUE_LINK_DENSITY or n_text < _WEAK_CUE_SHORT):
+            if (n_labels == 0 or density > _LINK_DENSITY) and has_cue(hay, "weak") and (density > _WEAK_CUE_LINK_DENSITY or n_text < _WEAK_CUE_SHORT):
                 return True
-    if n_facts and (density <= _LINK_DENSITY or (n_text <= _FACT_ROW_MAX and n_anchors <= 1)) or name in _DENSITY_EXEMPT:
+    if n_labels and (density <= _LINK_DENSITY or (n_text <= _FACT_ROW_MAX and n_anchors <= 1)) or name in _DENSITY_EXEMPT:
         return False  # "Label:" lines with their values, even linked (a tag list's "Tags:" is long and all links)
-    return density > _LINK_DENSITY
+    return density > _LINK_DENSITY and share < _WRAPPER_SHARE
