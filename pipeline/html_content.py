@@ -65,12 +65,16 @@ _LINK_DENSITY = 0.5  # a block more than half links is a menu or a list of other
 _WEAK_CUE_LINK_DENSITY = 0.25  # a weak cue counts when the block is somewhat link-heavy...
 _WEAK_CUE_SHORT = 300  # ...or short
 _WRAPPER_SHARE = 0.4  # a block with this share of the page's text is the content, not chrome
+_TEASERS_MIN = 3  # parts with a link each that make a list of teasers...
+_TEASER_LINK_SHARE = 0.2  # ...when this share of each part's text is its link(s)...
+_TEASERS_SHARE = 0.6  # ...and this share of the parts is like that
 _MIN_FACTS = 2
 _PROSE_MIN = 40  # characters of one text run outside links that make it prose
 _MIN_PROSE_PAGE = 400  # below this much prose a page is not trimmed around its content
 _ROOT_SHARE = 0.7  # the content element holds this share of the page's prose
 _SIBLING_PROSE = 0.1  # blocks beside it with less prose than this share of it are chrome...
-_PLAIN_LINK_DENSITY = 0.1  # ...unless after it and with no more links than this  # "Label:" lines / dt / label rows that make a fact block
+_PLAIN_LINK_DENSITY = 0.1  # ...unless after it, a list or table with no more links than this
+_OWN_LISTS = frozenset({"ul", "ol", "dl", "table"})  # "Label:" lines / dt / label rows that make a fact block
 _MAX_LABEL = 40  # characters of a "Label:" string
 _INLINE_FACT_RE = re.compile(r"[^\W\d][^:\n]{0,38}:[ \t\xa0]+\S")  # "Startdatum: 2023-01-01"
 _FACT_ROW_MAX = 120  # characters of one "Label:" + value row kept even when the value is a link
@@ -256,10 +260,24 @@ def _trim_around_content(order: list[Tag], parent: list[int], kids: list[list[in
             if s < node_i:
                 if 0 <= h1 < s:
                     continue  # between the title and the content: a lead, a fact line
-            elif links[s] <= _PLAIN_LINK_DENSITY * text[s]:
-                continue  # after the content and (nearly) without links: a list of its own, a last line
+            elif links[s] <= _PLAIN_LINK_DENSITY * text[s] and order[s].name in _OWN_LISTS:
+                continue  # after the content, a list or table (nearly) without links: the content's own
             gone[s] = True
             dropped.add(id(order[s]))
+
+
+def _is_teaser_list(children: list[int], text: list[int], links: list[int], n_anchors: list[int]) -> bool:
+    """Whether most of a block's parts each hold a link and little else: a list of other
+    items (teasers with a title link, a date and a line of text; "more on this" lists)."""
+    if len(children) < _TEASERS_MIN:
+        return False
+    with_text = teasers = 0
+    for c in children:
+        if text[c]:
+            with_text += 1
+            if n_anchors[c] and links[c] >= _TEASER_LINK_SHARE * text[c]:
+                teasers += 1
+    return teasers >= _TEASERS_MIN and teasers >= _TEASERS_SHARE * with_text
 
 
 def _main_heading(order: list[Tag], text: list[int], links: list[int]) -> int:
