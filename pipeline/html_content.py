@@ -32,6 +32,18 @@ from pipeline.labels import field_for
 DATA_DIR = Path(__file__).resolve().parent / "data"
 
 
+def _load_phrases(match: str) -> frozenset[str]:
+    """Cue phrases of data/html_chrome.csv matched against text: "label" rows (a "Foto:" line
+    is a picture credit) and "heading" rows (a "Read also" heading tops a list of other items)."""
+    with open(DATA_DIR / "html_chrome.csv", encoding="utf-8", newline="") as fh:
+        return frozenset(normalise_phrase(row["cue"]) for row in csv.DictReader(fh) if row["match"].strip() == match)
+
+
+def normalise_phrase(text: str) -> str:
+    """Lower case, single spaces, no closing punctuation: how phrases are compared."""
+    return " ".join(text.lower().split()).rstrip(":.…!?»> ").strip()
+
+
 def _load_cues() -> dict[str, tuple[frozenset[str], frozenset[str], re.Pattern[str] | None]]:
     """strength -> (whole class/id names, whole-token cues, substring regex) from data/html_chrome.csv.
 
@@ -43,6 +55,8 @@ def _load_cues() -> dict[str, tuple[frozenset[str], frozenset[str], re.Pattern[s
     with open(DATA_DIR / "html_chrome.csv", encoding="utf-8", newline="") as fh:
         for row in csv.DictReader(fh):
             cue, strength, match = row["cue"].strip().lower(), row["strength"].strip(), row["match"].strip()
+            if match in ("label", "heading"):
+                continue  # text phrases: see _load_phrases
             if match == "class":
                 names.setdefault(strength, set()).add(cue)
             elif match == "token":
@@ -58,6 +72,8 @@ def _load_cues() -> dict[str, tuple[frozenset[str], frozenset[str], re.Pattern[s
 
 
 CUES = _load_cues()
+CHROME_LABELS = _load_phrases("label")
+CHROME_HEADINGS = _load_phrases("heading")
 _TOKEN_SPLIT_RE = re.compile(r"[^a-z0-9]+")
 
 # Drop thresholds (shares of a block's visible characters that sit inside links).
@@ -68,6 +84,7 @@ _WRAPPER_SHARE = 0.4  # a block with this share of the page's text is the conten
 _TEASERS_MIN = 3  # parts with a link each that make a list of teasers...
 _TEASER_LINK_SHARE = 0.2  # ...when this share of each part's text is its link(s)...
 _TEASERS_SHARE = 0.6  # ...and this share of the parts is like that
+_CREDIT_MAX = 120  # characters of a picture credit line ("Foto: Anna Andersson")
 _MIN_FACTS = 2
 _PROSE_MIN = 40  # characters of one text run outside links that make it prose
 _MIN_PROSE_PAGE = 400  # below this much prose a page is not trimmed around its content
@@ -122,6 +139,7 @@ def chrome_ids(soup: BeautifulSoup) -> tuple[set[int], set[int]]:
     facts: list[int] = []  # evidence of the project's own facts: <dt>, label rows, known labels
     labels: list[int] = []  # "Label:" / "Label: value" strings of any wording
     heads: list[bool] = []
+    credits: list[int] = []
     prose: list[int] = []
     kids: list[list[int]] = []
     top: list[int] = []
@@ -139,9 +157,13 @@ def chrome_ids(soup: BeautifulSoup) -> tuple[set[int], set[int]]:
                     text[pi] += n_s
                     if ":" in s and order[pi].name not in _NOT_LABEL_PARENTS and (
                             (s[-1] == ":" and n_s <= _MAX_LABEL) or _INLINE_FACT_RE.match(s)):
-                        labels[pi] += 1  # "Label:" (its value follows) or "Label: value"
-                        if field_for(s.partition(":")[0]) is not None:
-                            facts[pi] += _MIN_FACTS  # a label the extractors know: a fact block
+                        label = s.partition(":")[0]
+                        if normalise_phrase(label) in CHROME_LABELS:
+                            credits.append(pi)  # "Foto: ...": a picture credit
+                        else:
+                            labels[pi] += 1  # "Label:" (its value follows) or "Label: value"
+                            if field_for(label) is not None:
+                                facts[pi] += _MIN_FACTS  # a label the extractors know: a fact block
                     elif n_s >= _PROSE_MIN and not in_link and order[pi].name not in _HEADINGS:
                         prose[pi] += n_s
             continue
@@ -216,6 +238,12 @@ def chrome_ids(soup: BeautifulSoup) -> tuple[set[int], set[int]]:
         if _drop(name, node.attrs, text[i], links[i], facts[i], text[i] / total, n_anchors[i], labels[i]):
             gone[i] = True
             dropped.add(id(node))
+    for i in credits:  # the credit line: up to its block, when short
+        while order[i].name not in _BLOCKS and parent[i] >= 0:
+            i = parent[i]
+        if text[i] <= _CREDIT_MAX and not gone[i] and not labels[i]:
+            gone[i] = True  # (descendants are not re-marked: the renderer skips the subtree)
+            dropped.add(id(order[i]))
     _trim_around_content(order, parent, kids, top, text, links, labels, heads, prose, gone, dropped)
     return dropped, wrappers
 
@@ -307,7 +335,7 @@ def _drop(name: str, attrs: dict[str, Any], n_text: int, n_links: int, n_facts: 
         if hay.strip():
             if has_cue(hay, "strong"):
                 return True
-            if (n_labels == 0 or density > _LINK_DENSITY) and has_cue(hay, "weak") and (density > _WEAK_CUE_LINK_DENSITY or n_text < _WEAK_CUE_SHORT):
+            if (n_facts == 0 or density > _LINK_DENSITY) and has_cue(hay, "weak") and (density > _WEAK_CUE_LINK_DENSITY or n_text < _WEAK_CUE_SHORT):
                 return True
     if n_labels and (density <= _LINK_DENSITY or (n_text <= _FACT_ROW_MAX and n_anchors <= 1)) or name in _DENSITY_EXEMPT:
         return False  # "Label:" lines with their values, even linked (a tag list's "Tags:" is long and all links)

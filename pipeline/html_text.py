@@ -27,7 +27,7 @@ from typing import Any
 from bs4 import BeautifulSoup, MarkupResemblesLocatorWarning, XMLParsedAsHTMLWarning
 from bs4.element import CData, NavigableString, PreformattedString, Tag
 
-from pipeline.html_content import CUES, chrome_ids
+from pipeline.html_content import CHROME_HEADINGS, CUES, chrome_ids, normalise_phrase
 
 # Short or URL-like strings are fine to parse here; the warning would only be noise.
 warnings.filterwarnings("ignore", category=MarkupResemblesLocatorWarning)
@@ -406,9 +406,19 @@ class _Lines:
         if not levels:
             return self.lines
         keep = [True] * len(self.lines)
+        skip_under = 0  # rank of a "Read also"-like heading whose section is being left out
+        for i, line in enumerate(self.lines):
+            level = levels.get(i)
+            if level is not None:
+                if skip_under and level <= skip_under:
+                    skip_under = 0
+                if not skip_under and level > 1 and normalise_phrase(line) in CHROME_HEADINGS:
+                    skip_under = level
+            if skip_under:
+                keep[i] = False
         nxt = 0  # rank of the next kept non-blank line: 0 = none (end), 7 = content
         for i in range(len(self.lines) - 1, -1, -1):
-            if not self.lines[i].strip():
+            if not keep[i] or not self.lines[i].strip():
                 continue
             level = levels.get(i)
             if level is None or level == 1:  # the page's title stays, even alone
