@@ -100,7 +100,7 @@ _HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 _NOT_LABEL_PARENTS = _HEADINGS | {"a", "button", "label"}
 _BLOCKS = frozenset(
     {"div", "section", "aside", "ul", "ol", "table", "header", "p", "li", "form", "figure", "dl", "span",
-     "center", "details", "menu", "tbody", "tr", "td", "blockquote", "small", "address"}
+     "center", "details", "menu", "tbody", "tr", "td", "blockquote", "small", "address", "time"}
 )  # fmt: skip
 _DENSITY_EXEMPT = frozenset({"dl", "span", "td", "tr", "tbody", "address"})  # judged as part of their block
 _SKIP_TAGS = frozenset({"script", "style", "noscript", "template", "svg", "nav", "footer", "head", "title", "select", "button"})

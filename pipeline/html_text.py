@@ -126,6 +126,8 @@ def _lower(html: str) -> str:
     return lowered
 
 
+_MAX_CUE_LINE = 60  # a "Read also:" line is short
+
 _ASCII_LOWER = {c: c + 32 for c in range(ord("A"), ord("Z") + 1)}
 
 
@@ -403,19 +405,25 @@ class _Lines:
         only by a heading of the same or a higher rank, or by nothing (what was under it was
         chrome: "Related articles" over a dropped list). The `<h1>` is the page's title and stays."""
         levels = self.heading_level
-        if not levels:
-            return self.lines
         keep = [True] * len(self.lines)
         skip_under = 0  # rank of a "Read also"-like heading whose section is being left out
+        in_list = False  # in the bullets under a "Read also:" line that is not a heading
         for i, line in enumerate(self.lines):
             level = levels.get(i)
             if level is not None:
+                in_list = False
                 if skip_under and level <= skip_under:
                     skip_under = 0
                 if not skip_under and level > 1 and normalise_phrase(line) in CHROME_HEADINGS:
                     skip_under = level
-            if skip_under:
+            elif in_list:
+                in_list = not line.strip() or line.lstrip().startswith("• ")
+            elif len(line) <= _MAX_CUE_LINE and normalise_phrase(line) in CHROME_HEADINGS:
+                in_list = True
+            if skip_under or in_list:
                 keep[i] = False
+        if not levels:
+            return [line for line, k in zip(self.lines, keep) if k]
         nxt = 0  # rank of the next kept non-blank line: 0 = none (end), 7 = content
         for i in range(len(self.lines) - 1, -1, -1):
             if not keep[i] or not self.lines[i].strip():
