@@ -100,7 +100,8 @@ def html_to_text(html: str) -> str:
     """Visible text of an HTML page, one block per line; never raises on malformed input."""
     html = _strip_invisible_blocks(_sanitise(html))  # first, so "<main" inside a script is not seen
     region = _main_region(html, _lower(html))
-    if region is not None and _visible_chars(region) < _MIN_REGION_SHARE * _visible_chars(html):
+    if region is not None and len(html) - len(region) > _MIN_CUT_CHARS and \
+            _visible_chars(region) < _MIN_REGION_SHARE * _visible_chars(html):
         region = None  # a <main>/<article> with little of the page's text: a teaser, a wrapper of one part
     if region is not None:
         text = _render(region)
@@ -110,6 +111,7 @@ def html_to_text(html: str) -> str:
 
 
 _MIN_REGION_SHARE = 0.5
+_MIN_CUT_CHARS = 2000  # (a small page around its <main> is taken as it is)
 _TAG_OR_SPACE_RE = re.compile(r"<[^>]*>|\s+")
 
 

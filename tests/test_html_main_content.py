@@ -157,3 +157,28 @@ def test_never_raises_and_every_word_stands_in_the_page(page: str) -> None:
 @given(st.text(max_size=300))
 def test_arbitrary_text_never_raises(s: str) -> None:
     assert isinstance(html_to_text(s), str)
+
+
+# --------------------------------------------------------------------------- `python -m pipeline text`
+
+
+def test_text_command_prints_what_the_stages_read(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    import json
+
+    from pipeline.cli import main
+    from pipeline.decode import decode
+    from pipeline.read import iter_documents
+
+    page = tmp_path / "sida.html"
+    page.write_bytes((FIXTURES / "fact_table.html").read_bytes())
+    empty = tmp_path / "tom.txt"
+    empty.write_bytes(b"")
+    assert main(["text", "--json", str(page), str(empty), str(tmp_path / "saknas.html")]) == 0
+    rows = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert [r["file"] for r in rows] == [str(page), str(empty), str(tmp_path / "saknas.html")]
+    expected = {d.source_file: decode(d).text for d in iter_documents(tmp_path) if d.source_file == "sida.html"}
+    assert rows[0]["text"] == expected["sida.html"] and "reason" not in rows[0]
+    assert rows[1]["text"] == "" and rows[1]["reason"] == "empty file"
+    assert rows[2]["text"] == "" and "No such file" in rows[2]["reason"]
+    assert main(["text", str(page)]) == 0
+    assert "Projektägare:\nNorrbacka kommun" in capsys.readouterr().out
