@@ -77,7 +77,8 @@ CHROME_HEADINGS = _load_phrases("heading")
 _TOKEN_SPLIT_RE = re.compile(r"[^a-z0-9]+")
 
 # Drop thresholds (shares of a block's visible characters that sit inside links).
-_LINK_DENSITY = 0.5  # a block more than half links is a menu or a list of other items
+_LINK_DENSITY = 0.25  # a block with more of its text in links is a menu or a list of other items
+_FACT_LINK_DENSITY = 0.5  # facts stay up to this much (a linked owner name, a web address)
 _WEAK_CUE_LINK_DENSITY = 0.25  # a weak cue counts when the block is somewhat link-heavy...
 _WEAK_CUE_SHORT = 300  # ...or short
 _WRAPPER_SHARE = 0.4  # a block with this share of the page's text is the content, not chrome
@@ -327,7 +328,7 @@ def _drop(name: str, attrs: dict[str, Any], n_text: int, n_links: int, n_facts: 
     of the page's visible characters, `n_anchors` the number of its (non-contact) links,
     `n_labels` of its "Label:" strings of any wording, `n_facts` the evidence of a fact block."""
     density = n_links / n_text if n_text else 0.0
-    if n_facts >= _MIN_FACTS and density <= _LINK_DENSITY:
+    if n_facts >= _MIN_FACTS and density <= _FACT_LINK_DENSITY:
         return False  # a fact block (or a block around one) stays
     if attrs and (share < _WRAPPER_SHARE or density > _WEAK_CUE_LINK_DENSITY):
         # (a block holding most of the page's text is the content's wrapper, whatever its name)
@@ -335,7 +336,7 @@ def _drop(name: str, attrs: dict[str, Any], n_text: int, n_links: int, n_facts: 
         if hay.strip():
             if has_cue(hay, "strong"):
                 return True
-            if (n_facts == 0 or density > _LINK_DENSITY) and has_cue(hay, "weak") and (density > _WEAK_CUE_LINK_DENSITY or n_text < _WEAK_CUE_SHORT):
+            if (n_facts == 0 or density > _FACT_LINK_DENSITY) and has_cue(hay, "weak") and (density > _WEAK_CUE_LINK_DENSITY or n_text < _WEAK_CUE_SHORT):
                 return True
     if n_labels and (density <= _LINK_DENSITY or (n_text <= _FACT_ROW_MAX and n_anchors <= 1)) or name in _DENSITY_EXEMPT:
         return False  # "Label:" lines with their values, even linked (a tag list's "Tags:" is long and all links)
