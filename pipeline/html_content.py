@@ -21,6 +21,8 @@ from __future__ import annotations
 
 import csv
 import re
+from functools import lru_cache
+from itertools import repeat
 from pathlib import Path
 from typing import Any
 
@@ -107,6 +109,7 @@ _DENSITY_EXEMPT = frozenset({"dl", "span", "td", "tr", "tbody", "address"})  # j
 _SKIP_TAGS = frozenset({"script", "style", "noscript", "template", "svg", "nav", "footer", "head", "title", "select", "button"})
 
 
+@lru_cache(maxsize=8192)
 def has_cue(hay: str, strength: str) -> bool:
     """Whether a class/id/aria-label string holds a cue of this strength."""
     names, tokens, sub = CUES[strength]
@@ -146,7 +149,7 @@ def chrome_ids(soup: BeautifulSoup) -> tuple[set[int], set[int]]:
     top: list[int] = []
     dropped: set[int] = set()
     stack: list[tuple[Any, int, bool]] = [(c, -1, False) for c in reversed(soup.contents)]
-    pop, push = stack.pop, stack.append
+    pop, extend = stack.pop, stack.extend
     while stack:
         node, pi, in_link = pop()
         cls = node.__class__
@@ -198,8 +201,9 @@ def chrome_ids(soup: BeautifulSoup) -> tuple[set[int], set[int]]:
         if name == "a" and not in_link:
             href = node.attrs.get("href")
             in_link = not (isinstance(href, str) and href.lstrip()[:7].lower().startswith(("mailto:", "tel:")))
-        for c in reversed(node.contents):  # so that order[] is document order
-            push((c, i, in_link))
+        contents = node.contents
+        if contents:  # reversed, so that order[] is document order
+            extend(zip(reversed(contents), repeat(i), repeat(in_link)))
     n = len(order)
     for i in range(n - 1, -1, -1):
         node = order[i]
