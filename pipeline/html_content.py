@@ -106,7 +106,12 @@ _BLOCKS = frozenset(
      "center", "details", "menu", "tbody", "tr", "td", "blockquote", "small", "address", "time"}
 )  # fmt: skip
 _DENSITY_EXEMPT = frozenset({"dl", "span", "td", "tr", "tbody", "address"})  # judged as part of their block
-_SKIP_TAGS = frozenset({"script", "style", "noscript", "template", "svg", "nav", "footer", "head", "title", "select", "button"})
+# Never rendered (the renderer's own drops) or without text: not counted, not judged.
+_SKIP_TAGS = frozenset(
+    {"script", "style", "noscript", "template", "svg", "math", "nav", "footer", "head", "title", "select", "option",
+     "button", "textarea", "input", "label", "iframe", "object", "embed", "canvas", "video", "audio", "map", "picture",
+     "img", "dialog", "meta", "link", "base", "br", "hr", "wbr", "source", "track", "col", "area"}
+)  # fmt: skip
 
 
 @lru_cache(maxsize=8192)
@@ -236,6 +241,8 @@ def chrome_ids(soup: BeautifulSoup) -> tuple[set[int], set[int]]:
         if p >= 0 and gone[p]:
             gone[i] = True
             continue
+        if not text[i]:
+            continue  # nothing to read in it either way
         node = order[i]
         name = node.name
         if name not in _BLOCKS or heads[i] or (p >= 0 and labels[p] and text[p] <= _FACT_ROW_MAX and n_anchors[p] <= 1):
