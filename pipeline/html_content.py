@@ -3,18 +3,24 @@
 Tag names alone say little on pages built with ordinary CMSs: menus, teaser lists, share
 widgets and "related" lists come as plain `<div>`s and `<ul>`s. So every element of the parsed
 tree gets a few numbers in one linear pass (visible characters, characters inside links,
-label/value facts, whether it holds the page's main heading), and a block is dropped when
+prose = long runs of text outside links, "Label:" strings, evidence of facts, whether it holds
+the page's main heading), and a block is dropped when
 
 * its class or id names it as chrome (cue words in `data/html_chrome.csv`: "always" cues as
-  the renderer has long applied them; "strong" and "weak" ones here, see `_drop`), or
+  the renderer has long applied them; "strong" and "weak" ones here, see `_drop`), unless it
+  holds most of the page's prose (then it is the content's wrapper, whatever its name);
 * it is mostly links (link density, as jusText and trafilatura judge boilerplate): menus,
-  lists of other articles, tag clouds, teaser boxes with a date and a "read more" link.
+  lists of other articles, tag clouds, teaser boxes;
+* it sits beside the content (the smallest element holding most of the prose) with little
+  prose of its own: header, sidebar, author box, "more on this" list (`_trim_around_content`);
+* it is a picture credit ("Foto: ...", a "label" cue of the CSV) or a `<figcaption>`.
 
-Two kinds of block are never dropped by this evidence: the one holding the page's main heading
-(`<h1>`), and a fact block (a `<dl>`, two-cell label/value table rows, several "Label:" lines)
-of the page's own project; e-mail and phone links (`mailto:`, `tel:`) count as text, not as
-links, so a contact box stays. Headings left without any content are removed later by the
-renderer (`html_text._Lines.result`).
+Never dropped by this evidence: the block of the page's main heading (`<h1>`), a fact block of
+the page's own project (a `<dl>`, two-cell label/value rows, labels the extractors know from
+`data/labels.csv`), one "Label: value" row even when its value is a link; e-mail and phone links
+(`mailto:`, `tel:`) count as text, not as links, so a contact box stays. Headings left without
+content and "Read also"-like sections ("heading" cues of the CSV) are removed by the renderer
+(`html_text._Lines`).
 """
 
 from __future__ import annotations

@@ -6,7 +6,10 @@ two lines, block elements break lines, and inline elements (span, a, strong) nev
 "2 761 412 <span>kr</span>" must stay one line for the amount parser.
 
 Site chrome (navigation, footers, forms, cookie/consent banners, asides listing other
-projects) is dropped so that menu words and other projects' places never look like facts.
+projects) is dropped so that menu words and other projects' places never look like facts:
+by tag and role here, by evidence (cue words, link density, prose around the content) in
+`pipeline.html_content`. A `<main>`/`<article>` holding under half of the page's text is not
+trusted as the content.
 Speed matters (thousands of pages a night), so the document is cut to `<main>`/`<article>`
 and stripped of scripts, styles and comments with plain string searches before BeautifulSoup
 parses what is left. The cuts find all their tags in one case-insensitive regex pass (no
