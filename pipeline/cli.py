@@ -138,6 +138,20 @@ def build_parser() -> argparse.ArgumentParser:
     )
     rp.add_argument("out_dir", nargs="?", default="extracted", type=Path, help="folder of tables (default: extracted/)")
     rp.add_argument("-o", "--output", type=Path, default=None, help="report file (default: OUT_DIR/report.html)")
+    tx = sub.add_parser(
+        "text",
+        help="print the text the pipeline reads from each FILE (after decoding and HTML reading)",
+        description=(
+            "Read each FILE the way `extract` reads RAW_DIR (sniffing, gzip, JSON lines, WARC), decode it "
+            "and, for HTML, keep the page's own content: print exactly the text the later stages see. "
+            "A file that cannot be read gets an empty text and its reason (never a traceback)."
+        ),
+    )
+    tx.add_argument("files", nargs="+", type=Path, metavar="FILE", help="page files")
+    tx.add_argument("--json", dest="json_lines", action="store_true",
+                    help='one JSON object per line: {"file": ..., "text": ...} (plus "reason" when unreadable)')
+    tx.add_argument("--max-bytes", type=int, default=20 * 1024 * 1024,
+                    help="files larger than this are rejected unread (default: 20 MB)")
     return p
 
 
@@ -153,6 +167,8 @@ def main(argv: list[str] | None = None) -> int:
         from pipeline.quality.evaluate import main_evaluate
 
         return main_evaluate(args.raw_dir, args.gold, floors=args.floors, json_out=args.json_out)
+    if args.command == "text":
+        return _text(args)
     if args.command == "report":
         return _report(args)
     parser.print_help()
@@ -287,3 +303,33 @@ def _library_messages_as_log(fmt: str, log: Callable[[str, dict[str, Any]], None
         for lg, handlers, propagate in old:
             lg.handlers, lg.propagate = handlers, propagate
         root.handlers = old_handlers
+
+
+def _text(args: argparse.Namespace) -> int:
+    """`python -m pipeline text FILE...`: the read + decode path of the run, one page at a time."""
+    import json
+
+    from pipeline.ingest.decode import DecodeError, decode
+    from pipeline.ingest.read import read_path
+
+    for path in args.files:
+        for doc in read_path(path, max_bytes=args.max_bytes):
+            name = str(path.parent / doc.source_file)
+            text, reason = "", None
+            try:
+                text = decode(doc).text
+            except DecodeError as exc:
+                reason = str(exc)
+            except Exception as exc:  # noqa: BLE001 - the run rejects such pages too; no traceback
+                reason = f"decoding failed: {type(exc).__name__}: {exc}"[:500]
+            if args.json_lines:
+                rec: dict[str, Any] = {"file": name, "text": text}
+                if reason is not None:
+                    rec["reason"] = reason
+                print(json.dumps(rec, ensure_ascii=False), flush=False)
+            else:
+                print(f"==> {name} <==" + (f" ({reason})" if reason is not None else ""))
+                if text:
+                    print(text)
+    sys.stdout.flush()
+    return EXIT_OK

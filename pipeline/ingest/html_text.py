@@ -6,7 +6,10 @@ two lines, block elements break lines, and inline elements (span, a, strong) nev
 "2 761 412 <span>kr</span>" must stay one line for the amount parser.
 
 Site chrome (navigation, footers, forms, cookie/consent banners, asides listing other
-projects) is dropped so that menu words and other projects' places never look like facts.
+projects) is dropped so that menu words and other projects' places never look like facts:
+by tag and role here, by evidence (cue words, link density, prose around the content) in
+`pipeline.ingest.html_content`. A `<main>`/`<article>` holding under half of the page's text is not
+trusted as the content.
 Speed matters (thousands of pages a night), so the document is cut to `<main>`/`<article>`
 and stripped of scripts, styles and comments with plain string searches before BeautifulSoup
 parses what is left. The cuts find all their tags in one case-insensitive regex pass (no
@@ -27,6 +30,8 @@ from typing import Any
 from bs4 import BeautifulSoup, MarkupResemblesLocatorWarning, XMLParsedAsHTMLWarning
 from bs4.element import CData, NavigableString, PreformattedString, Tag
 
+from pipeline.ingest.html_content import CHROME_HEADINGS, CUES, chrome_ids, normalise_phrase
+
 # Short or URL-like strings are fine to parse here; the warning would only be noise.
 warnings.filterwarnings("ignore", category=MarkupResemblesLocatorWarning)
 warnings.filterwarnings("ignore", category=XMLParsedAsHTMLWarning)
@@ -40,7 +45,9 @@ _DROP_TAGS = frozenset(
     }
 )  # fmt: skip
 _DROP_ROLES = frozenset({"navigation", "banner", "contentinfo", "search", "dialog", "alertdialog", "menu", "menubar"})
-_CHROME_RE = re.compile(r"cookie|consent|gdpr|banner|breadcrumb|menu|navbar|footer|skip-?link|skip-?to|onetrust|cookiebot", re.IGNORECASE)
+# Class/id/aria-label cues dropped wherever they appear ("always" rows of data/html_chrome.csv);
+# the other cues are weighed against the block's content in html_content.
+_CHROME_RE = CUES["always"][2]
 _HIDDEN_STYLE_RE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
 _MAIN_TAGS = frozenset({"main", "article"})
 
@@ -96,11 +103,25 @@ def html_to_text(html: str) -> str:
     """Visible text of an HTML page, one block per line; never raises on malformed input."""
     html = _strip_invisible_blocks(_sanitise(html))  # first, so "<main" inside a script is not seen
     region = _main_region(html, _lower(html))
+    if region is not None and len(html) - len(region) > _MIN_CUT_CHARS and \
+            _visible_chars(region) < _MIN_REGION_SHARE * _visible_chars(html):
+        region = None  # a <main>/<article> with little of the page's text: a teaser, a wrapper of one part
     if region is not None:
         text = _render(region)
         if text.strip():
             return text
     return _render(html)
+
+
+_MIN_REGION_SHARE = 0.5
+_MIN_CUT_CHARS = 2000  # (a small page around its <main> is taken as it is)
+_TAG_RE = re.compile(r"<[^>]*>")
+
+
+def _visible_chars(html: str) -> int:
+    """About how many characters of text the markup shows (tags left out; white space counts:
+    matching it too would make this pass three times slower)."""
+    return len(_TAG_RE.sub("", html))
 
 
 def _lower(html: str) -> str:
@@ -110,6 +131,8 @@ def _lower(html: str) -> str:
         lowered = html.translate(_ASCII_LOWER)
     return lowered
 
+
+_MAX_CUE_LINE = 60  # a "Read also:" line is short
 
 _ASCII_LOWER = {c: c + 32 for c in range(ord("A"), ord("Z") + 1)}
 
@@ -307,6 +330,21 @@ class _Lines:
         self.cur: list[str] = []
         self.has_text = False
         self.prefix = ""
+        self.heading_level: dict[int, int] = {}  # index in lines -> 1..6 for heading lines
+        self._open_headings: list[tuple[int, int]] = []
+
+    def enter_heading(self, level: int) -> None:
+        self.blank()
+        self._open_headings.append((len(self.lines), level))
+
+    def leave_heading(self) -> None:
+        self.flush()
+        if self._open_headings:
+            start, level = self._open_headings.pop()
+            for i in range(start, len(self.lines)):
+                if self.lines[i].strip():
+                    self.heading_level[i] = level
+        self.blank()
 
     def flush(self) -> None:
         if self.has_text:
@@ -357,7 +395,7 @@ class _Lines:
     def result(self) -> str:
         self.flush()
         out: list[str] = []
-        for line in self.lines:
+        for line in self._without_empty_headings():
             line = line.rstrip()
             if not line.strip():
                 if out and out[-1] != "":
@@ -367,6 +405,43 @@ class _Lines:
         while out and out[-1] == "":
             out.pop()
         return "\n".join(out)
+
+    def _without_empty_headings(self) -> list[str]:
+        """The lines less the headings with no content under them: an `<h2>`..`<h6>` followed
+        only by a heading of the same or a higher rank, or by nothing (what was under it was
+        chrome: "Related articles" over a dropped list). The `<h1>` is the page's title and stays."""
+        levels = self.heading_level
+        keep = [True] * len(self.lines)
+        skip_under = 0  # rank of a "Read also"-like heading whose section is being left out
+        in_list = False  # in the bullets under a "Read also:" line that is not a heading
+        for i, line in enumerate(self.lines):
+            level = levels.get(i)
+            if level is not None:
+                in_list = False
+                if skip_under and level <= skip_under:
+                    skip_under = 0
+                if not skip_under and level > 1 and normalise_phrase(line) in CHROME_HEADINGS:
+                    skip_under = level
+            elif in_list:
+                in_list = not line.strip() or line.lstrip().startswith("• ")
+            elif len(line) <= _MAX_CUE_LINE and normalise_phrase(line) in CHROME_HEADINGS:
+                in_list = True
+            if skip_under or in_list:
+                keep[i] = False
+        if not levels:
+            return [line for line, k in zip(self.lines, keep) if k]
+        nxt = 0  # rank of the next kept non-blank line: 0 = none (end), 7 = content
+        for i in range(len(self.lines) - 1, -1, -1):
+            if not keep[i] or not self.lines[i].strip():
+                continue
+            level = levels.get(i)
+            if level is None or level == 1:  # the page's title stays, even alone
+                nxt = 7
+            elif nxt <= level:
+                keep[i] = False
+            else:
+                nxt = level
+        return [line for line, k in zip(self.lines, keep) if k]
 
 
 def _has_descendant(tag: Tag, names: Collection[str]) -> bool:
@@ -380,7 +455,7 @@ def _has_descendant(tag: Tag, names: Collection[str]) -> bool:
 _CHECKED_TAGS = frozenset({"header", "form"})  # dropped or kept by their content, not attributes
 
 
-def _is_dropped(tag: Tag, in_main: int) -> bool:
+def _is_dropped(tag: Tag, in_main: int, wrapper: bool = False) -> bool:
     """Site chrome or invisible: never rendered (see the module docstring)."""
     name = tag.name
     if name in _DROP_TAGS:
@@ -406,7 +481,9 @@ def _is_dropped(tag: Tag, in_main: int) -> bool:
     hay += " " + str(attrs.get("id", "")) + " " + str(attrs.get("aria-label", ""))
     if name == "aside" and _RELATED_RE.search(hay):
         return True  # other projects (see _RELATED_RE)
-    return _CHROME_RE.search(hay) is not None
+    if wrapper:
+        return False  # holds most of the page's text: the content's wrapper, whatever its class says
+    return _CHROME_RE is not None and _CHROME_RE.search(hay) is not None
 
 
 def _is_label_cell(cell: Tag) -> bool:
@@ -442,8 +519,8 @@ _KIND: dict[str, int] = {
     "dt": _DT,
     **dict.fromkeys(_HEADINGS, _HEADING),
 }
-_NEWLINE, _BLANK, _END_LABEL, _LEAVE_LIST, _LEAVE_MAIN, _LEAVE_PRE = range(6)
-_EXIT = {_HEADING: _BLANK, _DT: _END_LABEL, _LI: _NEWLINE, _LIST: _LEAVE_LIST, _TR: _NEWLINE,
+_NEWLINE, _BLANK, _END_LABEL, _LEAVE_LIST, _LEAVE_MAIN, _LEAVE_PRE, _LEAVE_HEADING = range(7)
+_EXIT = {_HEADING: _LEAVE_HEADING, _DT: _END_LABEL, _LI: _NEWLINE, _LIST: _LEAVE_LIST, _TR: _NEWLINE,
          _PRE: _LEAVE_PRE, _PARAGRAPH: _BLANK, _BLOCK: _NEWLINE}  # fmt: skip
 
 
@@ -459,13 +536,15 @@ def _render(html: str) -> str:
     gc_was_enabled = gc.isenabled()
     gc.disable()
     try:
-        return _layout(BeautifulSoup(html, "lxml"))
+        soup = BeautifulSoup(html, "lxml", multi_valued_attributes=None)  # class as one string: faster
+        dropped, wrappers = chrome_ids(soup)
+        return _layout(soup, dropped, wrappers)
     finally:
         if gc_was_enabled:
             gc.enable()
 
 
-def _layout(soup: BeautifulSoup) -> str:
+def _layout(soup: BeautifulSoup, dropped: Collection[int] = (), wrappers: Collection[int] = ()) -> str:
     """The tree as lines, walked with an explicit stack (pages nest deeper than recursion allows)."""
     out = _Lines()
     text_append = out.cur.append
@@ -513,6 +592,8 @@ def _layout(soup: BeautifulSoup) -> str:
             elif node == _LEAVE_LIST:
                 list_depth -= 1
                 out.flush()
+            elif node == _LEAVE_HEADING:
+                out.leave_heading()
             elif node == _LEAVE_MAIN:
                 in_main -= 1
                 out.flush()
@@ -526,8 +607,14 @@ def _layout(soup: BeautifulSoup) -> str:
         attrs = node.attrs
         if name in _DROP_TAGS:
             continue
+        if id(node) in dropped:  # chrome by evidence (html_content); a block still ends the line
+            if name in _KIND:
+                out.flush()
+            else:
+                text_append(" ")  # and inline chrome leaves a space: "a<span>x</span>b" is not "ab"
+            continue
         if attrs or name in _CHECKED_TAGS:
-            if _is_dropped(node, in_main):
+            if _is_dropped(node, in_main, id(node) in wrappers):
                 continue
             role = attrs.get("role")
             leave_main = name in _MAIN_TAGS or (isinstance(role, str) and role.lower() == "main")
@@ -542,8 +629,10 @@ def _layout(soup: BeautifulSoup) -> str:
         if kind is not None:
             if kind == _BLOCK:
                 out.flush()
-            elif kind == _PARAGRAPH or kind == _HEADING:
+            elif kind == _PARAGRAPH:
                 out.blank()
+            elif kind == _HEADING:
+                out.enter_heading(int(name[1]))
             elif kind == _LI:
                 out.set_prefix("  " * max(list_depth, 1) + "• ")
             elif kind == _LIST:

@@ -262,6 +262,22 @@ def iter_documents(raw_dir: Path, *, max_bytes: int = DEFAULT_MAX_BYTES, skip: P
             yield _error_doc(name, f"cannot read {entry.rel}: {type(exc).__name__}: {exc}")
 
 
+def read_path(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Iterator[RawDocument]:
+    """The documents of one file, as `iter_documents` yields them for a file of RAW_DIR, named
+    relative to the file's folder (`python -m pipeline text FILE`). Never raises."""
+    rel = file_name(path.name)
+    if path.is_dir():
+        yield _error_doc(rel, f"cannot read {rel}: is a directory")
+        return
+    yielded = 0
+    try:
+        for doc in _read_file(str(path), rel, max_bytes):
+            yielded += 1
+            yield doc
+    except Exception as exc:  # noqa: BLE001 - as in iter_documents
+        yield _error_doc(rel if yielded == 0 else f"{rel}#error", f"cannot read {rel}: {type(exc).__name__}: {exc}")
+
+
 # --------------------------------------------------------------------------- one file
 
 
