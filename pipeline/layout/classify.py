@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+from pipeline.kinds.call_readers import call_evidence
 from pipeline.resources import data_file
 from pipeline.text.prefilter import Finder, any_line_matches, finder
 from pipeline.layout.segment import Segmented, is_boilerplate
@@ -78,6 +79,9 @@ def classify(text: str, seg: Segmented) -> Classification:
                               "call for proposals (Utlyst belopp / application window)")
     if _found("regional_plan_heading", head):
         return Classification("regional_plan", "regional_plan", "regional action plan / priorities page")
+    call_why = call_evidence(text, heading_lines(seg, 3), fields)
+    if call_why:
+        return Classification("call", "call_prose", call_why)
     if project_fields and _found("kohesio", text):
         return Classification("project", "kohesio", "Kohesio project page")
     if len(project_fields) >= 3:

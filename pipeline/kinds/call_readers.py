@@ -1,0 +1,254 @@
+"""Readers for calls for proposals written in any layout: news items announcing one call, other
+funds' call pages, grant-portal summaries, PDF transcripts with repeated page headers.
+
+Cue words and phrase patterns live in data/call_cues.csv (one row per pattern, grouped by `cue`):
+- `call_evidence` decides from the text whether a page is about ONE call (heading, sentences
+  about "the call", a stated window/amount/number) and not about several calls or a project;
+- `dated_points` reads the dates of a window sentence, also those whose year is written once
+  ("öppnar 14 september och stänger 13 november 2017");
+- `call_title` skips site names, logo alt texts and PDF page headers above the heading;
+- `prose_call_ids`, `prose_regions`, `prose_programme_areas` read the values stated in prose.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date
+from functools import lru_cache
+
+from pipeline.layout.segment import is_boilerplate
+from pipeline.resources import data_file
+from pipeline.values.amounts import find_amounts
+from pipeline.values.dates import MONTHS, find_dates
+from pipeline.values.regions import region_variants
+
+# region names that also name a city or the whole country: never read from "i X" alone
+_NOT_BARE = {"Stockholm", "Nationellt"}
+
+
+@lru_cache(maxsize=1)
+def cues() -> dict[str, tuple[re.Pattern[str], ...]]:
+    """cue name -> compiled patterns (case-insensitive, ^/$ at line ends)."""
+    variants = region_variants()
+    every = "|".join(re.escape(v) for v in sorted(variants, key=len, reverse=True))
+    inner = "|".join(re.escape(v) for v in sorted(variants, key=len, reverse=True)
+                     if variants[v] not in _NOT_BARE and not v.startswith("esf "))
+    out: dict[str, list[re.Pattern[str]]] = {}
+    with open(data_file("call_cues.csv"), encoding="utf-8", newline="") as fh:
+        for row in csv.DictReader(fh):
+            pat = row["pattern"].replace("{regions_inner}", f"(?:{inner})").replace("{regions}", f"(?:{every})")
+            out.setdefault(row["cue"], []).append(re.compile(pat, re.IGNORECASE | re.MULTILINE))
+    return {k: tuple(v) for k, v in out.items()}
+
+
+def first_hit(cue: str, text: str) -> re.Match[str] | None:
+    """The leftmost match of any pattern of `cue` in `text`."""
+    best: re.Match[str] | None = None
+    for p in cues()[cue]:
+        m = p.search(text)
+        if m and (best is None or m.start() < best.start()):
+            best = m
+    return best
+
+
+def has(cue: str, text: str) -> bool:
+    return any(p.search(text) for p in cues()[cue])
+
+
+# ---------------------------------------------------------------- sentences
+def sentences(text: str) -> list[tuple[int, str]]:
+    """(offset, sentence) pairs: paragraphs/lines split at sentence ends."""
+    out: list[tuple[int, str]] = []
+    for m in re.finditer(r"[^\n]+", text):
+        line, base = m.group(0), m.start()
+        start = 0
+        for b in re.finditer(r"(?<=[.!?])\s+(?=[A-ZÅÄÖ0-9\"”])", line):
+            out.append((base + start, line[start:b.start()]))
+            start = b.end()
+        out.append((base + start, line[start:]))
+    return [(o, s) for o, s in out if s.strip()]
+
+
+# ---------------------------------------------------------------- dates, year written once
+_MONTH_RE = "|".join(sorted(MONTHS, key=len, reverse=True))
+_DAY_MONTH = re.compile(
+    r"(?<![\w\-–—/.:])(?P<day>\d{1,2})(?::?[ae])?\.?\s+(?P<month>" + _MONTH_RE + r")\.?(?![\wåäö])"
+    r"(?:(?:\s+|,\s*)(?P<year>\d{4})(?!\d))?",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class DatedPoint:
+    start: int  # offset in the sentence
+    value: date
+    year_written: bool
+
+
+def _mk(y: int, m: int, d: int) -> date | None:
+    try:
+        return date(y, m, d)
+    except ValueError:
+        return None
+
+
+def dated_points(sent: str) -> list[DatedPoint]:
+    """The full dates of a sentence, plus "14 september" dates whose year is the one written
+    later in the same sentence ("öppnar 14 september och stänger 13 november 2017"). A day and
+    month with no year anywhere after them give nothing."""
+    full = [DatedPoint(d.start, d.value, True) for d in find_dates(sent)]
+    taken = [(d.start, d.end) for d in find_dates(sent)]
+    partial: list[tuple[int, int, int]] = []  # (start, month, day) without a year
+    for m in _DAY_MONTH.finditer(sent):
+        if m.group("year") or any(a <= m.start() < b for a, b in taken):
+            continue
+        partial.append((m.start(), MONTHS[m.group("month").lower()], int(m.group("day"))))
+    out = list(full)
+    for start, month, day in partial:
+        later = [p for p in full if p.start > start]
+        if not later:
+            continue
+        anchor = later[0].value
+        d = _mk(anchor.year, month, day)
+        if d is not None and d > anchor:
+            d = _mk(anchor.year - 1, month, day)  # "1 december och stänger 31 januari 2020"
+        if d is not None:
+            out.append(DatedPoint(start, d, False))
+    out.sort(key=lambda p: p.start)
+    return out
+
+
+def has_day_month(sent: str) -> bool:
+    """A day and a month ("30 augusti", "2015-06-18"): a deadline even when its year is missing."""
+    return bool(_DAY_MONTH.search(sent) or find_dates(sent))
+
+
+# ---------------------------------------------------------------- page kind
+_PROJECT_FIELDS_VETO = {"owner", "eu_grant_sek", "other_fund_grant_sek", "total_budget_sek", "planned_participants"}
+
+
+def call_evidence(text: str, head: list[str], fields: set[str]) -> str | None:
+    """Why the page is about ONE call for proposals, or None when it is not shown to be.
+
+    Needed: the heading names a call, or at least two sentences speak of "the call" or invite
+    applications; and the page states a call fact (a window sentence with a date, a call amount
+    after a cue word, the call's number). Never: a page about several calls, a project's fact
+    block or prose about a project that got money (a project page quoting its call).
+    """
+    if fields & _PROJECT_FIELDS_VETO or "tlys" not in text:
+        return None
+    if has("several_calls", text):
+        return None
+    if has("project_side", text):
+        return None
+    heading = " ".join(head[:2])
+    why: list[str] = []
+    h = first_hit("heading", heading)
+    score = 0
+    if h:
+        why.append(f"heading '{h.group(0).strip()}'")
+        score += 2
+    sents = sentences(text)
+    talk = [s for _, s in sents if has("one_call", s)]
+    if talk:
+        why.append(f"about the call '{first_hit('one_call', talk[0]).group(0)}'")  # type: ignore[union-attr]
+    score += len(talk)
+    if any(has("invitation", s) for _, s in sents):
+        why.append("invites applications")
+        score += 1
+    if score < 2:
+        return None
+    facts: list[str] = []
+    window = next((s for _, s in sents if has("window", s) and has_day_month(s)), None)
+    if window:
+        facts.append("window")
+    if any(call_amounts(s) for _, s in sents):
+        facts.append("amount")
+    if prose_call_ids(text, head[:1]):
+        facts.append("call number")
+    if not facts:
+        return None
+    return "one call for proposals: " + "; ".join(why) + "; states its " + ", ".join(facts)
+
+
+# ---------------------------------------------------------------- amounts
+_MILJONER_AFTER_CUE = re.compile(
+    r"(?<![\d,.])(?<!\d )(?P<num>\d{1,4}(?:,\d{1,2})?)\s+miljoner(?![\wåäö])"
+    r"(?!\s*(?:€|\$|euro|eur\b|dollar|usd\b|nok\b|dkk\b|kronor|kr\b|sek\b|svenska\s+kronor))",
+    re.IGNORECASE)
+
+
+def call_amounts(sent: str) -> list[int]:
+    """Amounts of a sentence stated as the call's money: after an amount cue, not after a part
+    cue; "utlyser 80 miljoner" with no currency is kronor after such a cue."""
+    out: list[int] = []
+    for a in find_amounts(sent):
+        if a.value is None:
+            continue
+        before = sent[max(0, a.start - 90): a.start]
+        if has("amount", before) and not has("sub_amount", before):
+            out.append(a.value)
+    for m in _MILJONER_AFTER_CUE.finditer(sent):
+        before = sent[max(0, m.start() - 40): m.start()]
+        if has("amount", before) and not has("sub_amount", before) and not _APPROX.search(before[-25:]):
+            out.append(round(float(m.group("num").replace(",", ".")) * 1_000_000))
+    return out
+
+
+_APPROX = re.compile(r"(?:cirka|ca\.?|drygt|nästan|över|knappt|omkring|runt|uppemot|upp\s+till|ungefär)\s*$", re.IGNORECASE)
+
+
+# ---------------------------------------------------------------- call id, region, area, title
+def prose_call_ids(text: str, title_lines: list[str]) -> set[str]:
+    """Call numbers stated for the call: prose ("utlysningens diarienummer är ...") and a heading
+    that ends with the number in parentheses."""
+    ids: set[str] = set()
+    pats = cues()["call_id"]
+    for p in pats[:-1]:
+        ids.update(m.group("id") for m in p.finditer(text))
+    for line in title_lines:
+        ids.update(m.group("id") for m in pats[-1].finditer(line))
+    return ids
+
+
+def prose_regions(text: str) -> set[str]:
+    """ESF regions named as the call's ("programområde D – Mellersta Norrland", "i Övre Norrland")."""
+    variants = region_variants()
+    out: set[str] = set()
+    for p in cues()["region"]:
+        out.update(variants[m.group("r").casefold()] for m in p.finditer(text))
+    return out
+
+
+def prose_programme_areas(text: str) -> set[str]:
+    """Programme areas named for the call ("inom programområde D")."""
+    return {m.group("a").upper() for p in cues()["programme_area"] for m in p.finditer(text)}
+
+
+_DATE_LINE = re.compile(r"^(?:publicerad|uppdaterad|senast uppdaterad|datum)\b", re.IGNORECASE)
+# what a PDF page header carries: a date, a case number or a page number
+_HEADER_MARK = re.compile(r"\d{4}-\d{2}-\d{2}|\d{4}/\d{4,5}|\d+\s*\(\s*\d+\s*\)|\b(?:Dnr|Sida|Sid)\b")
+
+
+def call_title(text: str, max_lines: int = 40) -> str | None:
+    """The page heading: the first line that is not site chrome, a date, a site or fund name,
+    a logo's alt text or a PDF page header (a line with a date, case or page number that
+    comes back on the page)."""
+    lines = [" ".join(raw.split()) for raw in text.splitlines()[:400]]
+    repeated = {ln for ln, n in Counter(ln for ln in lines if ln and _HEADER_MARK.search(ln)).items() if n > 1}
+    for line in lines[:max_lines]:
+        if not line or is_boilerplate(line):
+            continue
+        if find_dates(line) and len(line) <= 30:
+            continue  # a publication date line
+        if _DATE_LINE.match(line) or line in repeated:
+            continue
+        if len(line) > 200 or len(line) < 3:
+            continue
+        if has("title_skip", line):
+            continue
+        return line
+    return None
