@@ -59,17 +59,75 @@ def has(cue: str, text: str) -> bool:
 
 
 # ---------------------------------------------------------------- sentences
+# what a PDF page header carries: a date, a case number or a page number
+_HEADER_MARK = re.compile(r"\d{4}-\d{2}-\d{2}|\d{4}/\d{4,5}|\d+\s*\(\s*\d+\s*\)|\b(?:Dnr|Sida|Sid)\b")
+_PAGE_NO = re.compile(r"\b(?:[Ss]id(?:a|an)?\.?\s*)?\d{1,3}\s*(?:\(\s*\d{1,3}\s*\)|av\s+\d{1,3})")
+
+
+def header_lines(lines: list[str]) -> set[str]:
+    """Lines of a PDF transcript's page headers/footers: short lines with a date, a case or page
+    number that come back on the page (page numbers aside), and bare page numbers."""
+    keyed: Counter[str] = Counter()
+    for ln in lines:
+        if ln and len(ln) < 150 and _HEADER_MARK.search(ln):
+            keyed[_PAGE_NO.sub("#", ln)] += 1
+    out = set()
+    for ln in lines:
+        if not ln or len(ln) >= 150:
+            continue
+        if keyed.get(_PAGE_NO.sub("#", ln), 0) > 1 and _HEADER_MARK.search(ln):
+            out.add(ln)
+        elif _PAGE_NO.fullmatch(ln.strip()):
+            out.add(ln)
+    return out
+
+
+_WRAPPED_NEXT = re.compile(r"[a-zåäö0-9(]")
+
+
+def body_text(text: str) -> str:
+    """The page without its PDF page headers, with lines a PDF transcript wrapped inside a
+    sentence joined again (a long line without an end mark, continued in lower case or digits)."""
+    lines = [ln.strip() for ln in text.splitlines()]
+    drop = header_lines(lines)
+    if not drop and not any(len(ln) >= 50 for ln in lines):
+        return text
+    out: list[str] = []
+    for ln in lines:
+        if ln in drop:
+            continue
+        if out and out[-1] and ln and len(out[-1]) >= 50 and out[-1][-1] not in ".!?:;" \
+                and _WRAPPED_NEXT.match(ln):
+            out[-1] = out[-1] + " " + ln
+        else:
+            out.append(ln)
+    return "\n".join(out)
+
+
+# a sentence ends at . ! ? before a capital or a digit, never after "kl." or "t.o.m."
+_SENTENCE_END = re.compile(
+    r"(?<=[.!?])(?<!\bkl\.)(?<!\bt\.o\.m\.)(?<!\bfr\.o\.m\.)(?<!\bnr\.)(?<!\bca\.)\s+(?=[A-ZÅÄÖ0-9\"”])")
+
+
 def sentences(text: str) -> list[tuple[int, str]]:
     """(offset, sentence) pairs: paragraphs/lines split at sentence ends."""
     out: list[tuple[int, str]] = []
     for m in re.finditer(r"[^\n]+", text):
         line, base = m.group(0), m.start()
         start = 0
-        for b in re.finditer(r"(?<=[.!?])\s+(?=[A-ZÅÄÖ0-9\"”])", line):
+        for b in _SENTENCE_END.finditer(line):
             out.append((base + start, line[start:b.start()]))
             start = b.end()
         out.append((base + start, line[start:]))
     return [(o, s) for o, s in out if s.strip()]
+
+
+_CLOCK = re.compile(r",?\s*(?:kl\.?|klockan)\s*\d{1,2}(?:[.:]\d{2})?", re.IGNORECASE)
+
+
+def without_clock(sent: str) -> str:
+    """'den 21 september kl. 16.00 2015' -> 'den 21 september 2015': a time never splits a date."""
+    return _CLOCK.sub("", sent) if "kl" in sent.casefold() else sent
 
 
 # ---------------------------------------------------------------- dates, year written once
@@ -121,6 +179,11 @@ def dated_points(sent: str) -> list[DatedPoint]:
     return out
 
 
+def is_window(sent: str) -> bool:
+    """A sentence about when the call is open, or a listing's status line ('Stängd 15 december 2022')."""
+    return has("window", sent) or has("status_line", sent)
+
+
 def has_day_month(sent: str) -> bool:
     """A day and a month ("30 augusti", "2015-06-18"): a deadline even when its year is missing."""
     return bool(_DAY_MONTH.search(sent) or find_dates(sent))
@@ -140,18 +203,20 @@ def call_evidence(text: str, head: list[str], fields: set[str]) -> str | None:
     """
     if fields & _PROJECT_FIELDS_VETO or "tlys" not in text:
         return None
-    if has("several_calls", text):
+    if has("several_calls", text) or has("project_side", text) or has("job_ad", text):
         return None
-    if has("project_side", text):
-        return None
-    heading = " ".join(head[:2])
+    body = body_text(text)
+    if len({m.group(0).strip().casefold() for p in cues()["status_line"] for m in p.finditer(body)}) > 1:
+        return None  # status lines of several calls: a listing
+    heading = call_title("\n".join(head)) or ""
+    above = head[:head.index(heading)] if heading in head else []  # label/site lines above the heading
     why: list[str] = []
-    h = first_hit("heading", heading)
+    h = next((m for m in (first_hit("heading", ln) for ln in [heading, *above]) if m), None)
     score = 0
     if h:
         why.append(f"heading '{h.group(0).strip()}'")
         score += 2
-    sents = sentences(text)
+    sents = sentences(body)
     talk = [s for _, s in sents if has("one_call", s)]
     if talk:
         why.append(f"about the call '{first_hit('one_call', talk[0]).group(0)}'")  # type: ignore[union-attr]
@@ -162,12 +227,11 @@ def call_evidence(text: str, head: list[str], fields: set[str]) -> str | None:
     if score < 2:
         return None
     facts: list[str] = []
-    window = next((s for _, s in sents if has("window", s) and has_day_month(s)), None)
-    if window:
+    if any(is_window(s) and has_day_month(s) for _, s in sents):
         facts.append("window")
     if any(call_amounts(s) for _, s in sents):
         facts.append("amount")
-    if prose_call_ids(text, head[:1]):
+    if prose_call_ids(text, [heading]):
         facts.append("call number")
     if not facts:
         return None
@@ -206,11 +270,11 @@ def prose_call_ids(text: str, title_lines: list[str]) -> set[str]:
     """Call numbers stated for the call: prose ("utlysningens diarienummer är ...") and a heading
     that ends with the number in parentheses."""
     ids: set[str] = set()
-    pats = cues()["call_id"]
-    for p in pats[:-1]:
+    for p in cues()["call_id"]:
         ids.update(m.group("id") for m in p.finditer(text))
     for line in title_lines:
-        ids.update(m.group("id") for m in pats[-1].finditer(line))
+        for p in cues()["heading_call_id"]:
+            ids.update(m.group("id") for m in p.finditer(line))
     return ids
 
 
@@ -229,16 +293,12 @@ def prose_programme_areas(text: str) -> set[str]:
 
 
 _DATE_LINE = re.compile(r"^(?:publicerad|uppdaterad|senast uppdaterad|datum)\b", re.IGNORECASE)
-# what a PDF page header carries: a date, a case number or a page number
-_HEADER_MARK = re.compile(r"\d{4}-\d{2}-\d{2}|\d{4}/\d{4,5}|\d+\s*\(\s*\d+\s*\)|\b(?:Dnr|Sida|Sid)\b")
-
-
 def call_title(text: str, max_lines: int = 40) -> str | None:
     """The page heading: the first line that is not site chrome, a date, a site or fund name,
     a logo's alt text or a PDF page header (a line with a date, case or page number that
     comes back on the page)."""
     lines = [" ".join(raw.split()) for raw in text.splitlines()[:400]]
-    repeated = {ln for ln, n in Counter(ln for ln in lines if ln and _HEADER_MARK.search(ln)).items() if n > 1}
+    repeated = header_lines(lines)
     for line in lines[:max_lines]:
         if not line or is_boilerplate(line):
             continue

@@ -20,7 +20,8 @@ from functools import lru_cache
 from typing import Any, Sequence
 
 from pipeline.kinds.call_readers import (
-    call_amounts, call_title, cues, dated_points, has, prose_call_ids, prose_programme_areas, prose_regions,
+    body_text, call_amounts, call_title, cues, dated_points, has, is_window, prose_call_ids, prose_programme_areas,
+    prose_regions, without_clock,
 )
 from pipeline.kinds.call_readers import sentences as _sentences
 from pipeline.values.amounts import find_amounts, parse_amount_detailed
@@ -171,7 +172,7 @@ def _project_window(sentences: list[tuple[int, str]]) -> tuple[dict[str, date | 
                                    "project_end_latest": None}
     used: set[str] = set()
     for _, sent in sentences:
-        if not _PROJECT_WINDOW.search(sent) or has("window", sent):
+        if not _PROJECT_WINDOW.search(sent) or is_window(sent):
             continue
         used.add(sent)
         prev = 0
@@ -211,8 +212,9 @@ def _prose_window(sentences: list[tuple[int, str]], skip: set[str]) -> tuple[dat
     closes: date | None = None
     evidence: str | None = None
     for _, sent in sentences:
-        if sent in skip or not has("window", sent):
+        if sent in skip or not is_window(sent):
             continue
+        sent = without_clock(sent)
         ranges = find_ranges(sent)
         if ranges:
             r = ranges[0]
@@ -276,7 +278,7 @@ def extract_call(text: str, pairs: Sequence[LabelValue]) -> tuple[dict[str, Any]
         rec[f] = " ".join(p.value.split()) if p else None
     if rec["programme_area"] is None:
         rec["programme_area"] = _prose_area(text, issues)
-    sentences = _sentences(text)  # read by the amount, the project window and the call window
+    sentences = _sentences(body_text(text))  # read by the amount, the project window and the call window
     rec["amount_sek"] = _amount(by, sentences, issues)
     rec["cofinancing_required_pct"] = _cofinancing(text, issues)
 
