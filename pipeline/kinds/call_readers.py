@@ -21,7 +21,7 @@ from functools import lru_cache
 
 from pipeline.layout.segment import is_boilerplate
 from pipeline.resources import data_file
-from pipeline.values.amounts import find_amounts
+from pipeline.values.amounts import AmountMatch, find_amounts
 from pipeline.values.dates import MONTHS, find_dates
 from pipeline.values.regions import region_variants
 
@@ -54,32 +54,41 @@ def first_hit(cue: str, text: str) -> re.Match[str] | None:
     return best
 
 
+@lru_cache(maxsize=None)
+def _combined(cue: str) -> re.Pattern[str]:
+    """One alternation of a cue's patterns (their named groups dropped): one scan per test."""
+    parts = [re.sub(r"\(\?P<\w+>", "(?:", p.pattern) for p in cues()[cue]]
+    return re.compile("|".join(f"(?:{x})" for x in parts), re.IGNORECASE | re.MULTILINE)
+
+
 def has(cue: str, text: str) -> bool:
-    return any(p.search(text) for p in cues()[cue])
+    """Whether any pattern of `cue` occurs in `text`."""
+    return _combined(cue).search(text) is not None
 
 
 # ---------------------------------------------------------------- sentences
-# what a PDF page header carries: a date, a case number or a page number
-_HEADER_MARK = re.compile(r"\d{4}-\d{2}-\d{2}|\d{4}/\d{4,5}|\d+\s*\(\s*\d+\s*\)|\b(?:Dnr|Sida|Sid)\b")
+# what a PDF page header carries: a page number "2 (7)" / "Sida 2 av 7" or a case number "Dnr ..."
+# (each pattern led by a literal, so a page without one is scanned at C speed)
+_HEADER_MARKS = (re.compile(r"\(\s*\d{1,3}\s*\)"), re.compile(r"Dnr\b"), re.compile(r"Sid(?:a|an)?\.?\s*\d"))
 _PAGE_NO = re.compile(r"\b(?:[Ss]id(?:a|an)?\.?\s*)?\d{1,3}\s*(?:\(\s*\d{1,3}\s*\)|av\s+\d{1,3})")
 
 
-def header_lines(lines: list[str]) -> set[str]:
-    """Lines of a PDF transcript's page headers/footers: short lines with a date, a case or page
-    number that come back on the page (page numbers aside), and bare page numbers."""
-    keyed: Counter[str] = Counter()
-    for ln in lines:
-        if ln and len(ln) < 150 and _HEADER_MARK.search(ln):
-            keyed[_PAGE_NO.sub("#", ln)] += 1
-    out = set()
-    for ln in lines:
-        if not ln or len(ln) >= 150:
-            continue
-        if keyed.get(_PAGE_NO.sub("#", ln), 0) > 1 and _HEADER_MARK.search(ln):
-            out.add(ln)
-        elif _PAGE_NO.fullmatch(ln.strip()):
-            out.add(ln)
-    return out
+def header_lines(text: str) -> frozenset[str]:
+    """Lines of a PDF transcript's page headers/footers (whitespace collapsed): short lines with
+    a page or case number that come back on the page (page numbers aside), and bare page
+    numbers. Only the lines with such a mark are looked at."""
+    spans: set[tuple[int, int]] = set()
+    for mark in _HEADER_MARKS:
+        for m in mark.finditer(text):
+            a = text.rfind("\n", 0, m.start()) + 1
+            b = text.find("\n", m.end())
+            spans.add((a, len(text) if b == -1 else b))
+    if not spans:
+        return frozenset()
+    lines = [" ".join(text[a:b].split()) for a, b in spans]
+    keyed = Counter(_PAGE_NO.sub("#", ln) for ln in lines if len(ln) < 150)
+    return frozenset(ln for ln in lines if len(ln) < 150
+                     and (keyed[_PAGE_NO.sub("#", ln)] > 1 or _PAGE_NO.fullmatch(ln)))
 
 
 _WRAPPED_NEXT = re.compile(r"[a-zåäö0-9(]")
@@ -88,13 +97,11 @@ _WRAPPED_NEXT = re.compile(r"[a-zåäö0-9(]")
 def body_text(text: str) -> str:
     """The page without its PDF page headers, with lines a PDF transcript wrapped inside a
     sentence joined again (a long line without an end mark, continued in lower case or digits)."""
-    lines = [ln.strip() for ln in text.splitlines()]
-    drop = header_lines(lines)
-    if not drop and not any(len(ln) >= 50 for ln in lines):
-        return text
+    drop = header_lines(text)
     out: list[str] = []
-    for ln in lines:
-        if ln in drop:
+    for ln in text.splitlines():
+        ln = ln.strip()
+        if drop and " ".join(ln.split()) in drop:
             continue
         if out and out[-1] and ln and len(out[-1]) >= 50 and out[-1][-1] not in ".!?:;" \
                 and _WRAPPED_NEXT.match(ln):
@@ -245,17 +252,17 @@ _MILJONER_AFTER_CUE = re.compile(
     re.IGNORECASE)
 
 
-def call_amounts(sent: str) -> list[int]:
+def call_amounts(sent: str, amounts: list[AmountMatch] | None = None) -> list[int]:
     """Amounts of a sentence stated as the call's money: after an amount cue, not after a part
     cue; "utlyser 80 miljoner" with no currency is kronor after such a cue."""
     out: list[int] = []
-    for a in find_amounts(sent):
+    for a in (find_amounts(sent) if amounts is None else amounts):
         if a.value is None:
             continue
         before = sent[max(0, a.start - 90): a.start]
         if has("amount", before) and not has("sub_amount", before):
             out.append(a.value)
-    for m in _MILJONER_AFTER_CUE.finditer(sent):
+    for m in (_MILJONER_AFTER_CUE.finditer(sent) if "miljon" in sent else ()):
         before = sent[max(0, m.start() - 40): m.start()]
         if has("amount", before) and not has("sub_amount", before) and not _APPROX.search(before[-25:]):
             out.append(round(float(m.group("num").replace(",", ".")) * 1_000_000))
@@ -295,17 +302,22 @@ def prose_programme_areas(text: str) -> set[str]:
 _DATE_LINE = re.compile(r"^(?:publicerad|uppdaterad|senast uppdaterad|datum)\b", re.IGNORECASE)
 def call_title(text: str, max_lines: int = 40) -> str | None:
     """The page heading: the first line that is not site chrome, a date, a site or fund name,
-    a logo's alt text or a PDF page header (a line with a date, case or page number that
-    comes back on the page)."""
-    lines = [" ".join(raw.split()) for raw in text.splitlines()[:400]]
-    repeated = header_lines(lines)
-    for line in lines[:max_lines]:
+    a logo's alt text or a PDF page header (a line with a page or case number that comes back
+    on the page)."""
+    repeated: frozenset[str] | None = None
+    for raw in text.splitlines()[:max_lines]:
+        line = " ".join(raw.split())
         if not line or is_boilerplate(line):
             continue
         if find_dates(line) and len(line) <= 30:
             continue  # a publication date line
-        if _DATE_LINE.match(line) or line in repeated:
+        if _DATE_LINE.match(line):
             continue
+        if any(mark.search(line) for mark in _HEADER_MARKS):
+            if repeated is None:
+                repeated = header_lines(text)
+            if line in repeated:
+                continue
         if len(line) > 200 or len(line) < 3:
             continue
         if has("title_skip", line):

@@ -130,8 +130,9 @@ def _amount(by: dict[str, LabelValue], sentences: list[tuple[int, str]], issues:
     all_values: list[int] = []
     cued: list[tuple[int, str]] = []
     for _off, sent in sentences:
-        all_values.extend(a.value for a in find_amounts(sent) if a.value is not None)
-        cued.extend((v, sent) for v in call_amounts(sent))
+        found = find_amounts(sent)
+        all_values.extend(a.value for a in found if a.value is not None)
+        cued.extend((v, sent) for v in call_amounts(sent, found))
     if labelled is not None:
         others = {v for v, _ in cued if v != labelled}
         if others:
