@@ -128,7 +128,47 @@ INFO_PAGE = page(
     "Svenska ESF-rådet publicerar utlysningar flera gånger per år. Programperiod 2021-2027.",
 )
 
+NEWS_ONE_CALL_4 = page(
+    "Leader Mittland söker projekt för levande byar",
+    "Föreningen avsätter 3 miljoner kronor till lokala projekt. Sista dag att ansöka är 31 oktober 2025.",
+    "I förra omgången beviljades elva projekt.",
+)
+CALL_PDF_FLAT = page(
+    "Sid 1 (4) Utlysning Dnr 2019/00220",
+    "Stöd till validering inom vården",
+    "Svenska ESF-rådet avsätter 22 miljoner kronor. Ansökningsperioden är 4 mars till 30 april 2019.",
+    "Sid 2 (4) Utlysning Dnr 2019/00220",
+)
+FIELD_LISTING = page(
+    "Utlysningar i Västsverige",
+    "Hälsa i arbetslivet",
+    "Utlysning",
+    "2019/00301",
+    "Utlyst belopp",
+    "20 000 000 kr",
+    "Språk på jobbet",
+    "Utlysning",
+    "2019/00302",
+    "Utlyst belopp",
+    "35 000 000 kr",
+)
+OPENING_SEVERAL = page(
+    "ESF-rådet öppnar utlysningar för unga och äldre",
+    "Utlysningen för unga omfattar 30 miljoner kronor och utlysningen för äldre 20 miljoner kronor. "
+    "Båda stänger den 2 juni 2025.",
+)
+OWNER_PROJECT_PAGE = page(
+    "Språkvägen",
+    "Projektet drivs av Vuxenutbildningen och finansieras av Europeiska socialfonden.",
+    "Utlysningen som projektet söktes i pågick mellan 1 februari och 15 mars 2023.",
+)
+
 CLASSIFY_CASES = [
+    P(NEWS_ONE_CALL_4, "call", id="leader-call-earlier-round-granted"),
+    P(CALL_PDF_FLAT, "call", id="pdf-flat-headers"),
+    P(FIELD_LISTING, "other", id="trap-listing-with-call-fields"),
+    P(OPENING_SEVERAL, "other", id="trap-opens-several-calls"),
+    P(OWNER_PROJECT_PAGE, "other", id="trap-owner-project-page"),
     P(NEWS_ONE_CALL, "call", id="news-one-call"),
     P(NEWS_ONE_CALL_2, "call", id="news-one-call-msek"),
     P(NEWS_ONE_CALL_3, "call", id="news-first-call-opens"),
@@ -171,6 +211,10 @@ def values(text: str) -> dict[str, Any]:
 
 
 EXTRACT_CASES = [
+    P(NEWS_ONE_CALL_4, {"amount_sek": 3_000_000, "opens": None, "closes": date(2025, 10, 31)}, id="leader"),
+    P(CALL_PDF_FLAT, {"title": "Stöd till validering inom vården", "call_id": "2019/00220",
+                      "amount_sek": 22_000_000, "opens": date(2019, 3, 4), "closes": date(2019, 4, 30)},
+      id="pdf-flat"),
     P(NEWS_ONE_CALL, {"title": "Socialfonden utlyser 45 miljoner för unga utan jobb", "call_id": None,
                       "amount_sek": 45_000_000, "opens": date(2026, 3, 2), "closes": date(2026, 4, 20),
                       "region": None}, id="news-year-once"),

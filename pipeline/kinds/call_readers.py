@@ -18,8 +18,10 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
+from typing import Sequence
 
 from pipeline.layout.segment import is_boilerplate
+from pipeline.models import LabelValue
 from pipeline.resources import data_file
 from pipeline.values.amounts import AmountMatch, find_amounts
 from pipeline.values.dates import MONTHS, find_dates
@@ -197,6 +199,19 @@ def has_day_month(sent: str) -> bool:
 
 
 # ---------------------------------------------------------------- page kind
+def listed_calls(pairs: Sequence[LabelValue]) -> str | None:
+    """Why a page with call fields lists several calls (different call numbers or amounts in
+    its fields), or None."""
+    for name in ("call_id", "call_amount_sek"):
+        values = {" ".join(p.value.split()) for p in pairs if p.field == name and p.value.strip()}
+        if len(values) > 1:
+            return f"lists several calls: {len(values)} different {name} values"
+    return None
+
+
+
+# a call page says "utlys-" or invites applications ("söker projekt", "Nu kan du söka", "Sök stöd")
+_CALL_WORDS = ("tlys", "söker", "söka", "Sök ")
 _PROJECT_FIELDS_VETO = {"owner", "eu_grant_sek", "other_fund_grant_sek", "total_budget_sek", "planned_participants"}
 
 
@@ -208,7 +223,7 @@ def call_evidence(text: str, head: list[str], fields: set[str]) -> str | None:
     after a cue word, the call's number). Never: a page about several calls, a project's fact
     block or prose about a project that got money (a project page quoting its call).
     """
-    if fields & _PROJECT_FIELDS_VETO or "tlys" not in text:
+    if fields & _PROJECT_FIELDS_VETO or not any(w in text for w in _CALL_WORDS):
         return None
     if has("several_calls", text) or has("project_side", text) or has("job_ad", text):
         return None
