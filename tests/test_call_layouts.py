@@ -350,3 +350,19 @@ BANNERS = [
 def test_banner_dates_are_not_the_window(text: str) -> None:
     rec = extract_call(text, [])[0]
     assert (rec["opens"], rec["closes"]) == (None, None)
+
+
+COFINANCING = [
+    ("Medfinansieringen ska vara 30 procent.", 30.0),
+    ("Projektets medfinansieringsgrad ska i denna satsning uppgå till 25 procent.", 25.0),
+    ("Finansieringsgrad: Projekten ska medfinansieras med 45 %.", 45.0),
+    # traps: a ceiling of the support, the fund's maximum rate, the Union rate
+    ("Maximalt 40 procent av projektets budget.", None),
+    ("Fonden kan medfinansiera projekt med upp till 75 procent.", None),
+    ("Unionens medfinansieringsgrad är 60 procent.", None),
+]
+
+
+@pytest.mark.parametrize(("text", "pct"), COFINANCING)
+def test_required_cofinancing(text: str, pct: float | None) -> None:
+    assert extract_call(text, [])[0]["cofinancing_required_pct"] == pct

@@ -231,18 +231,10 @@ def _prose_window(sentences: list[tuple[int, str]], skip: set[str]) -> tuple[dat
     return opens, closes, evidence
 
 
-_COFIN = re.compile(
-    r"medfinansiering(?:en|sgraden)?\s+(?:ska|skall|måste|bör)\s+(?:uppgå\s+till|vara|motsvara)\s+"
-    r"(?:minst\s+)?(?P<pct>\d{1,3}(?:[,.]\d+)?)\s*(?:%|procent)|"
-    r"krav\s+på\s+(?:minst\s+)?(?P<pct2>\d{1,3}(?:[,.]\d+)?)\s*(?:%|procent)\s+medfinansiering",
-    re.IGNORECASE,
-)
-
-
 def _cofinancing(text: str, issues: list[Issue]) -> float | None:
     vals = set()
-    for m in _COFIN.finditer(text):
-        v = float((m.group("pct") or m.group("pct2")).replace(",", "."))
+    for m in (m for p in cues()["cofinancing"] for m in p.finditer(text)):
+        v = float(m.group("pct").replace(",", "."))
         if 0 <= v <= 100:
             vals.add(v)
     if len(vals) == 1:
