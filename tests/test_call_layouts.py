@@ -163,7 +163,26 @@ OWNER_PROJECT_PAGE = page(
     "Utlysningen som projektet söktes i pågick mellan 1 februari och 15 mars 2023.",
 )
 
+LABELLED_CALL = page(
+    "Kompetenslyft för glesbygden",
+    "Utlysningsperiod: 5 juni 2024 - 19 september 2024",
+    "Utlysningens budget: 42 000 000 kronor",
+    "Programområde: D",
+    "Region: Övre Norrland",
+    "Maximalt 60 procent av projektets budget: 3 000 000 kronor.",
+)
+LABELLED_LISTING = page(
+    "Aktuellt",
+    "Kompetenslyft för glesbygden",
+    "Sista ansökningsdag: 19 september 2024",
+    "Digital omställning",
+    "Sista ansökningsdag: 3 oktober 2024",
+    "Nu kan du söka stöd.",
+)
+
 CLASSIFY_CASES = [
+    P(LABELLED_CALL, "call", id="call-with-own-labels"),
+    P(LABELLED_LISTING, "other", id="trap-listing-same-label-twice"),
     P(NEWS_ONE_CALL_4, "call", id="leader-call-earlier-round-granted"),
     P(CALL_PDF_FLAT, "call", id="pdf-flat-headers"),
     P(FIELD_LISTING, "other", id="trap-listing-with-call-fields"),
@@ -211,6 +230,9 @@ def values(text: str) -> dict[str, Any]:
 
 
 EXTRACT_CASES = [
+    P(LABELLED_CALL, {"title": "Kompetenslyft för glesbygden", "amount_sek": 42_000_000, "programme_area": "D",
+                      "region": "Övre Norrland", "opens": date(2024, 6, 5), "closes": date(2024, 9, 19)},
+      id="own-labels"),
     P(NEWS_ONE_CALL_4, {"amount_sek": 3_000_000, "opens": None, "closes": date(2025, 10, 31)}, id="leader"),
     P(CALL_PDF_FLAT, {"title": "Stöd till validering inom vården", "call_id": "2019/00220",
                       "amount_sek": 22_000_000, "opens": date(2019, 3, 4), "closes": date(2019, 4, 30)},

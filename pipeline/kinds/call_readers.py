@@ -230,6 +230,14 @@ def call_evidence(text: str, head: list[str], fields: set[str]) -> str | None:
     body = body_text(text)
     if len({m.group(0).strip().casefold() for p in cues()["status_line"] for m in p.finditer(body)}) > 1:
         return None  # status lines of several calls: a listing
+    labelled: dict[str, set[str]] = {}
+    for p in cues()["call_label"]:
+        for m in p.finditer(body):
+            end = body.find("\n", m.end())
+            labelled.setdefault(" ".join(m.group("label").casefold().split()), set()).add(
+                body[m.end(): len(body) if end == -1 else end].strip())
+    if any(len(v) > 1 for v in labelled.values()):
+        return None  # one call label with several values: a listing
     heading = call_title("\n".join(head)) or ""
     above = head[:head.index(heading)] if heading in head else []  # label/site lines above the heading
     why: list[str] = []
@@ -237,6 +245,9 @@ def call_evidence(text: str, head: list[str], fields: set[str]) -> str | None:
     score = 0
     if h:
         why.append(f"heading '{h.group(0).strip()}'")
+        score += 2
+    if labelled:
+        why.append("call labels " + ", ".join(f"'{k}'" for k in sorted(labelled)))
         score += 2
     sents = sentences(body)
     talk = [s for _, s in sents if has("one_call", s)]
