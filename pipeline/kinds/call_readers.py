@@ -209,7 +209,6 @@ def listed_calls(pairs: Sequence[LabelValue]) -> str | None:
     return None
 
 
-
 # a call page says "utlys-" or invites applications ("söker projekt", "Nu kan du söka", "Sök stöd")
 _CALL_WORDS = ("tlys", "söker", "söka", "Sök ")
 _PROJECT_FIELDS_VETO = {"owner", "eu_grant_sek", "other_fund_grant_sek", "total_budget_sek", "planned_participants"}
