@@ -22,7 +22,7 @@ PageKind = Literal["project", "call", "regional_plan", "other"]
 Template = Literal[
     "bank_glued", "bank_colon", "bank_esfplus", "bank_plain", "kohesio", "owner_site", "fact_list",
     "decision_letter", "empty_fact_block", "call_fields", "call_prose", "regional_plan", "article",
-    "info_page",
+    "info_page", "call_list",
 ]
 Severity = Literal["info", "warning", "error"]
 Role = Literal["listed", "named", "owner", "mentioned"]  # how a page names a municipality (places/)

@@ -19,11 +19,15 @@ from datetime import date
 from functools import lru_cache
 from typing import Any, Sequence
 
+from pipeline.kinds.call_readers import (
+    body_text, call_amounts, call_title, cues, dated_points, has, is_window, prose_call_ids, prose_programme_areas,
+    prose_regions, without_clock,
+)
+from pipeline.kinds.call_readers import sentences as _sentences
 from pipeline.values.amounts import find_amounts, parse_amount_detailed
 from pipeline.values.dates import find_dates, find_ranges, parse_date
 from pipeline.models import Issue, LabelValue, issue
 from pipeline.values.regions import canonical_region, region_variants
-from pipeline.layout.segment import is_boilerplate
 
 CALL_KEYS = (
     "call_id", "title", "region", "programme_area", "specific_objective", "amount_sek", "opens",
@@ -43,37 +47,9 @@ def _region_pattern() -> re.Pattern[str]:
 
 
 # ---------------------------------------------------------------- small helpers
-_DATE_LINE = re.compile(r"^(?:publicerad|uppdaterad|senast uppdaterad|datum)\b", re.IGNORECASE)
-
-
 def first_title_line(text: str, max_lines: int = 40) -> str | None:
-    """The page heading: the first line that is not navigation/cookie boilerplate, a date,
-    or a label of the fact block."""
-    for raw in text.splitlines()[:max_lines]:
-        line = " ".join(raw.split())
-        if not line or is_boilerplate(line):
-            continue
-        if find_dates(line) and len(line) <= 30:
-            continue  # a publication date line
-        if _DATE_LINE.match(line):
-            continue
-        if len(line) > 200 or len(line) < 3:
-            continue
-        return line
-    return None
-
-
-def _sentences(text: str) -> list[tuple[int, str]]:
-    """(offset, sentence) pairs: paragraphs/lines split at sentence ends."""
-    out: list[tuple[int, str]] = []
-    for m in re.finditer(r"[^\n]+", text):
-        line, base = m.group(0), m.start()
-        start = 0
-        for b in re.finditer(r"(?<=[.!?])\s+(?=[A-ZÅÄÖ0-9\"”])", line):
-            out.append((base + start, line[start:b.start()]))
-            start = b.end()
-        out.append((base + start, line[start:]))
-    return [(o, s) for o, s in out if s.strip()]
+    """The page heading (see call_readers.call_title: chrome, dates, site names, page headers skipped)."""
+    return call_title(text, max_lines)
 
 
 def _pairs_by_field(pairs: Sequence[LabelValue]) -> dict[str, LabelValue]:
@@ -90,15 +66,10 @@ def _clip(evidence: str | None) -> str | None:
 
 
 # ---------------------------------------------------------------- call id
-_CALL_ID = r"(\d{4}/\d{4,5}|\d{2}-\d{3}-[A-Z]?\d{1,3})"
-_CALL_ID_PROSE = re.compile(
-    r"(?:utlysningen\s+har\s+(?:tilldelats|fått)\s+diarienummer|utlysningens\s+diarienummer\s+(?:är)?|"
-    r"diarienummer\s+för\s+utlysningen\s+(?:är)?)\s*:?\s*" + _CALL_ID,
-    re.IGNORECASE,
-)
+_CALL_ID = r"(\d{4}/\d{4,5}|\d{2}-\d{3}-[A-Z]?\d{1,3}|\d{2}-\d{3})"
 
 
-def _call_id(by: dict[str, LabelValue], text: str, issues: list[Issue]) -> str | None:
+def _call_id(by: dict[str, LabelValue], text: str, title: str | None, issues: list[Issue]) -> str | None:
     for f in ("call_id", "diarienummer"):
         p = by.get(f)
         if p:
@@ -108,7 +79,7 @@ def _call_id(by: dict[str, LabelValue], text: str, issues: list[Issue]) -> str |
             issues.append(issue("unreadable_call_id",
                                 f"{p.label} value is not a call diarienummer",
                                 field="call_id", evidence=_clip(p.value)))
-    ids = {m.group(1) for m in _CALL_ID_PROSE.finditer(text)}
+    ids = prose_call_ids(text, [title] if title else [])
     if len(ids) == 1:
         return ids.pop()
     if len(ids) > 1:
@@ -130,7 +101,7 @@ def _region(by: dict[str, LabelValue], text: str, issues: list[Issue]) -> str | 
                             field="region", evidence=_clip(p.value)))
         return None
     variants = region_variants()
-    found = {variants[m.group(1).casefold()] for m in _region_pattern().finditer(text)}
+    found = {variants[m.group(1).casefold()] for m in _region_pattern().finditer(text)} | prose_regions(text)
     if len(found) == 1:
         return found.pop()
     if len(found) > 1:
@@ -140,15 +111,18 @@ def _region(by: dict[str, LabelValue], text: str, issues: list[Issue]) -> str | 
     return None
 
 
+def _prose_area(text: str, issues: list[Issue]) -> str | None:
+    """'inom programområde D': the area when the page names exactly one."""
+    areas = prose_programme_areas(text)
+    if len(areas) == 1:
+        return areas.pop()
+    if len(areas) > 1:
+        issues.append(issue("ambiguous_programme_area", "several programme areas named for the call",
+                            field="programme_area", evidence=_clip(", ".join(sorted(areas)))))
+    return None
+
+
 # ---------------------------------------------------------------- amount
-_AMOUNT_CUE = re.compile(
-    r"(?:utlyser|utlyses|avsätter|avsätts|omfattar|uppgår\s+till|utlyst\s+belopp|"
-    r"(?:ansöka|söka)\s+om\s+[\wåäö-]*medel\s+för|totalt|sammanlagt|att\s+fördela)",
-    re.IGNORECASE,
-)
-_SUB_CUE = re.compile(r"(?:varav|avser|avsedda|är\s+avsatta\s+för|går\s+till|av\s+dessa)", re.IGNORECASE)
-
-
 def _amount(by: dict[str, LabelValue], sentences: list[tuple[int, str]], issues: list[Issue]) -> int | None:
     labelled: int | None = None
     p = by.get("call_amount_sek")
@@ -161,13 +135,9 @@ def _amount(by: dict[str, LabelValue], sentences: list[tuple[int, str]], issues:
     all_values: list[int] = []
     cued: list[tuple[int, str]] = []
     for _off, sent in sentences:
-        for a in find_amounts(sent):
-            if a.value is None:
-                continue
-            all_values.append(a.value)
-            before = sent[max(0, a.start - 90): a.start]
-            if _AMOUNT_CUE.search(before) and not _SUB_CUE.search(before):
-                cued.append((a.value, sent))
+        found = find_amounts(sent)
+        all_values.extend(a.value for a in found if a.value is not None)
+        cued.extend((v, sent) for v in call_amounts(sent, found))
     if labelled is not None:
         others = {v for v, _ in cued if v != labelled}
         if others:
@@ -203,23 +173,12 @@ _PROJECT_WINDOW = re.compile(
     r"avslutas|sluta|vara\s+avslutade)|projektstart|projektets?\s+slut|projekttid(?:en)?\s+(?:är|ska)",
     re.IGNORECASE,
 )
-_WINDOW_CUE = re.compile(
-    r"(?:utlysningen\s+(?:pågår|är\s+öppen|öppnar|stänger|pågick)|ansökningstiden|ansökningsperioden|"
-    r"ansökningsomgången\s+pågår|pågår\s+mellan|går\s+att\s+söka|kan\s+sökas|är\s+öppen\s+för\s+ansökan|"
-    r"sista\s+(?:ansökningsdag(?:en)?|dag\s+att\s+(?:ansöka|söka|lämna\s+in)))",
-    re.IGNORECASE,
-)
-_OPEN_WORD = re.compile(r"(?:öppnar|öppnade|från\s+och\s+med|fr\.?o\.?m\.?)", re.IGNORECASE)
-_CLOSE_WORD = re.compile(r"(?:stänger|stängde|sista\s+(?:ansökningsdag(?:en)?|dag)|senast|till\s+och\s+med|t\.?o\.?m\.?)",
-                         re.IGNORECASE)
-
-
 def _project_window(sentences: list[tuple[int, str]]) -> tuple[dict[str, date | None], set[str]]:
     out: dict[str, date | None] = {"project_start_earliest": None, "project_start_latest": None,
                                    "project_end_latest": None}
     used: set[str] = set()
     for _, sent in sentences:
-        if not _PROJECT_WINDOW.search(sent) or _WINDOW_CUE.search(sent):
+        if not _PROJECT_WINDOW.search(sent) or is_window(sent):
             continue
         used.add(sent)
         prev = 0
@@ -241,40 +200,46 @@ def _project_window(sentences: list[tuple[int, str]]) -> tuple[dict[str, date | 
     return out, used
 
 
+def _role(before: str) -> str | None:
+    """'opens' or 'closes': the open or close word nearest before a date."""
+    best: tuple[int, str] | None = None
+    for cue, role in (("open_word", "opens"), ("close_word", "closes")):
+        for p in cues()[cue]:
+            for m in p.finditer(before):
+                if best is None or m.end() > best[0]:
+                    best = (m.end(), role)
+    return best[1] if best else None
+
+
 def _prose_window(sentences: list[tuple[int, str]], skip: set[str]) -> tuple[date | None, date | None, str | None]:
+    """The call window from the sentences about it: a range, else dates after open/close words
+    (a day and month take the year written later in the sentence)."""
     opens: date | None = None
     closes: date | None = None
     evidence: str | None = None
     for _, sent in sentences:
-        if sent in skip or not _WINDOW_CUE.search(sent):
+        if sent in skip or not is_window(sent):
             continue
+        sent = without_clock(sent)
         ranges = find_ranges(sent)
         if ranges:
             r = ranges[0]
             if opens is None and closes is None:
                 return r.first, r.last, sent
             continue
-        for d in find_dates(sent):
-            before = sent[max(0, d.start - 40): d.start]
-            if _OPEN_WORD.search(before) and opens is None:
+        for d in dated_points(sent):
+            role = _role(sent[max(0, d.start - 40): d.start])
+            if role == "opens" and opens is None:
                 opens, evidence = d.value, sent
-            elif _CLOSE_WORD.search(before) and closes is None:
+            elif role == "closes" and closes is None:
                 closes, evidence = d.value, sent
     return opens, closes, evidence
 
 
-_COFIN = re.compile(
-    r"medfinansiering(?:en|sgraden)?\s+(?:ska|skall|måste|bör)\s+(?:uppgå\s+till|vara|motsvara)\s+"
-    r"(?:minst\s+)?(?P<pct>\d{1,3}(?:[,.]\d+)?)\s*(?:%|procent)|"
-    r"krav\s+på\s+(?:minst\s+)?(?P<pct2>\d{1,3}(?:[,.]\d+)?)\s*(?:%|procent)\s+medfinansiering",
-    re.IGNORECASE,
-)
-
-
 def _cofinancing(text: str, issues: list[Issue]) -> float | None:
     vals = set()
-    for m in _COFIN.finditer(text):
-        v = float((m.group("pct") or m.group("pct2")).replace(",", "."))
+    for m in (m for p in cues()["cofinancing"] for m in p.finditer(text)):
+        v = float(m.group("pct").replace(",", "."))
         if 0 <= v <= 100:
             vals.add(v)
     if len(vals) == 1:
@@ -306,12 +271,14 @@ def extract_call(text: str, pairs: Sequence[LabelValue]) -> tuple[dict[str, Any]
     rec: dict[str, Any] = {k: None for k in CALL_KEYS}
     title_pair = by.get("title")
     rec["title"] = " ".join(title_pair.value.split()) if title_pair else first_title_line(text)
-    rec["call_id"] = _call_id(by, text, issues)
+    rec["call_id"] = _call_id(by, text, rec["title"], issues)
     rec["region"] = _region(by, text, issues)
     for f in ("programme_area", "specific_objective"):
         p = by.get(f)
         rec[f] = " ".join(p.value.split()) if p else None
-    sentences = _sentences(text)  # read by the amount, the project window and the call window
+    if rec["programme_area"] is None:
+        rec["programme_area"] = _prose_area(text, issues)
+    sentences = _sentences(body_text(text))  # read by the amount, the project window and the call window
     rec["amount_sek"] = _amount(by, sentences, issues)
     rec["cofinancing_required_pct"] = _cofinancing(text, issues)
 

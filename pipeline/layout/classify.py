@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+from pipeline.kinds.call_readers import call_evidence, listed_calls
 from pipeline.models import PageKind, Template
 from pipeline.resources import data_file
 from pipeline.text.prefilter import Finder, any_line_matches, finder
@@ -75,10 +76,16 @@ def classify(text: str, seg: Segmented) -> Classification:
     # cheap set tests before whole-page regex searches (same result, the searches are pure)
     if has_call_amount or (not {"owner", "eu_grant_sek"} & fields and _found("call_window", text)
                            and _found("call_heading", text)):
+        listing = listed_calls(seg.pairs)
+        if listing:
+            return Classification("other", "call_list", listing)
         return Classification("call", "call_fields" if seg.layout else "call_prose",
                               "call for proposals (Utlyst belopp / application window)")
     if _found("regional_plan_heading", head):
         return Classification("regional_plan", "regional_plan", "regional action plan / priorities page")
+    call_why = call_evidence(text, heading_lines(seg, 3), fields)
+    if call_why:
+        return Classification("call", "call_prose", call_why)
     if project_fields and _found("kohesio", text):
         return Classification("project", "kohesio", "Kohesio project page")
     if len(project_fields) >= 3:

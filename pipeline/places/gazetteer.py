@@ -234,8 +234,8 @@ def esf_region_variants() -> dict[str, str]:
 def canonical_region(text: str) -> str | None:
     """Canonical ESF region for a written form ("ESF Nationellt" -> "Nationellt"), else None.
 
-    Only the variants in esf_regions.csv count (case and spacing forgiven, "ESF+" read as
-    "ESF"); county names such as "Stockholms län" are deliberately not regions.
+    Only the variants in esf_regions.csv count (case and spacing forgiven, "ESF+" and a hyphen
+    after "ESF" read as "ESF "); county names such as "Stockholms län" are deliberately not regions.
     """
     if not isinstance(text, str):
         return None
@@ -246,6 +246,8 @@ def canonical_region(text: str) -> str | None:
     f = t.casefold()
     if f.startswith("esf+ "):
         f = "esf " + f[5:]
+    elif f.startswith(("esf-", "esf+-")):
+        f = "esf " + f.split("-", 1)[1]  # "ESF-nationellt", as on esf.se call pages
     return folded.get(f)
 
 
