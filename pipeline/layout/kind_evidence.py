@@ -74,7 +74,17 @@ class Evidence:
 
 def _name_like(s: str) -> bool:
     return (len(s) <= MAX_NAME_CHARS and len(s.split()) <= MAX_NAME_WORDS
-            and not s.endswith((".", "!", ",", ";")) and not _has("not_name", s))
+            and not s.endswith((".", "!", ",", ";")) and not _has("not_name", s) and not _is_fund_name(s))
+
+
+def _is_fund_name(s: str) -> bool:
+    """'Europeiska socialfonden', 'Om ESF+': a heading naming a fund (or its programme), not a project."""
+    rest = s
+    for _name, f in funds():
+        rest = f.pattern.sub(" ", rest)
+    if rest == s:
+        return False
+    return not re.search(r"\w{2,}", cues()["fund_filler"].pattern.sub(" ", rest))
 
 
 def _occurs(name: str, text: str) -> bool:
@@ -116,7 +126,7 @@ def _top(lines: list[str]) -> tuple[list[tuple[int, str]], _Heading]:
 def _confirm(head: _Heading, content: list[tuple[int, str]]) -> tuple[str | None, str]:
     """(the project's name, how the page names it) or (None, why not)."""
     if head.text is None or head.line is None:
-        return None, "no heading"
+        return None, "no heading that could name a project"
     heading = head.text
     rest = "\n".join(s for k, (_i, s) in enumerate(content) if k != head.line)
     if head.kohesio:
@@ -185,19 +195,17 @@ def gather(text: str, seg: Segmented) -> Evidence:
         if ym and ym.group("y") and int(ym.group("y")) <= OLD_PROGRAMME_LAST_YEAR:
             reasons_against.append(f"ESF 2007-2013 programme (period from {ym.group('y')})")
     fund_text = "fund: " + (", ".join(named_funds[:3]) if named_funds else "Kohesio record")
-    found = [fund_text, how if name else how]
-    if facts:
-        found.append("facts: " + ", ".join(facts))
-    if reasons_against:
-        return Evidence("other", _fallback(seg), "not a project page: " + " + ".join(reasons_against)
-                        + " (" + "; ".join(found) + ")")
-    if name is None:
-        return Evidence("other", _fallback(seg), "not a project page: " + "; ".join(found))
+    facts_text = ["facts: " + ", ".join(facts)] if facts else []
     funded = _has("funded", text)
-    if not facts and not funded and not head.kohesio:
-        return Evidence("other", _fallback(seg), "not a project page: no project facts (" + "; ".join(found) + ")")
-    if funded:
-        found.insert(1, "funding stated")
+    if name is None:
+        reasons_against.insert(0, how)
+    elif not facts and not funded and not head.kohesio:
+        reasons_against.append("no project facts")
+    if reasons_against:
+        seen = [fund_text] + ([how] if name else []) + facts_text
+        return Evidence("other", _fallback(seg), "not a project page: " + " + ".join(reasons_against)
+                        + " (" + "; ".join(seen) + ")")
+    found = [fund_text] + (["funding stated"] if funded else []) + [how] + facts_text
     return Evidence("project", "kohesio" if head.kohesio else "owner_site", "; ".join(found), name)
 
 
