@@ -87,24 +87,40 @@ def _is_fund_name(s: str) -> bool:
     return not re.search(r"\w{2,}", cues()["fund_filler"].pattern.sub(" ", rest))
 
 
-def _occurs(name: str, text: str) -> bool:
-    """Whether `name` is written in `text` as a whole phrase (ignoring case)."""
-    return re.search(r"(?<!\w)" + re.escape(name.casefold()) + r"(?!\w)", text.casefold()) is not None
+def _count(name: str, low: str, at_least: int) -> bool:
+    """Whether `name` is written at least `at_least` times in `low` (a casefolded text) as a
+    whole phrase (not inside a longer word)."""
+    needle = name.casefold()
+    n, i = 0, low.find(needle)
+    while i != -1:
+        j = i + len(needle)
+        if (i == 0 or not low[i - 1].isalnum()) and (j == len(low) or not low[j].isalnum()):
+            n += 1
+            if n >= at_least:
+                return True
+        i = low.find(needle, i + 1)
+    return False
 
 
 @dataclass(frozen=True)
 class _Heading:
-    line: int | None  # index into the content lines
+    line: int | None  # index into the top content lines
     text: str | None
     generic: bool  # a generic heading was seen at the top
     kohesio: bool
 
 
-def _top(lines: list[str]) -> tuple[list[tuple[int, str]], _Heading]:
-    """The content lines (index, text) and the page's heading among the top ones."""
-    content = [(i, s) for i, ln in enumerate(lines) if (s := ln.strip()) and not is_boilerplate(s)]
+def _top(lines: list[str]) -> tuple[list[str], _Heading]:
+    """The first content lines of a page and its heading among them."""
+    top: list[str] = []
+    for ln in lines:
+        s = ln.strip()
+        if s and not is_boilerplate(s):
+            top.append(s)
+            if len(top) >= TOP_LINES + 2:
+                break
     generic = kohesio = False
-    for k, (_i, s) in enumerate(content[:TOP_LINES]):
+    for k, s in enumerate(top[:TOP_LINES]):
         if _has("kohesio", s):
             kohesio = True
             continue
@@ -119,31 +135,31 @@ def _top(lines: list[str]) -> tuple[list[tuple[int, str]], _Heading]:
             if len(s) > MAX_NAME_CHARS or s.endswith("."):
                 break  # the text starts: no heading above it
             continue  # a headline or a slogan; a name may follow (a sub-heading)
-        return content, _Heading(k, s, generic, kohesio)
-    return content, _Heading(None, None, generic, kohesio)
+        return top, _Heading(k, s, generic, kohesio)
+    return top, _Heading(None, None, generic, kohesio)
 
 
-def _confirm(head: _Heading, content: list[tuple[int, str]]) -> tuple[str | None, str]:
-    """(the project's name, how the page names it) or (None, why not)."""
+def _confirm(head: _Heading, top: list[str], text: str) -> tuple[str | None, str]:
+    """(the project's name, how the page names it) or (None, why not). The heading's own line
+    is one occurrence of the name: it is confirmed by a second one."""
     if head.text is None or head.line is None:
         return None, "no heading that could name a project"
     heading = head.text
-    rest = "\n".join(s for k, (_i, s) in enumerate(content) if k != head.line)
     if head.kohesio:
         return strip_id(heading), "Kohesio record's heading"
+    low = text.casefold()
     wm = cues()["wrapper"].pattern.match(heading)
     name = _named(wm) if wm else None
-    if name and _name_like(name) and _occurs(name, rest):
+    if name and _name_like(name) and _count(name, low, 2):
         return name, f"heading names project ({heading!r})"
-    if _occurs(heading, rest):
+    if _count(heading, low, 2):
         return heading, "heading names project"
     for sep in (" – ", " - ", ": "):
         if sep in heading:
             first = heading.split(sep, 1)[0].strip()
-            if len(first) >= 3 and _occurs(first, rest):
+            if len(first) >= 3 and _count(first, low, 2):
                 return heading, "heading names project"
-    nxt = [s for k, (_i, s) in enumerate(content) if k > head.line][:2]
-    if any(_has("lead", s) for s in nxt):
+    if any(_has("lead", s) for s in top[head.line + 1: head.line + 3]):
         return heading, "heading over a text about 'the project'"
     return None, "heading does not name a project"
 
@@ -160,51 +176,54 @@ def strip_id(title: str) -> str:
 
 
 def gather(text: str, seg: Segmented) -> Evidence:
-    """Decide a page that no template recognised: a project page, or other (and why)."""
-    content, head = _top(seg.lines)
-    named_funds = [name for name, f in funds() if f.search(text)]
-    reasons_against = []
-    if _has("job_ad", text):
-        reasons_against.append("job advertisement")
-    if _has("call", text) or (head.text and _has("call_heading", head.text)):
-        reasons_against.append("a call for proposals")
-    if _has("several_projects", text):
-        reasons_against.append("several projects")
-    if _has("press", text):
-        reasons_against.append("press release")
-    if any(_has("dateline", s) for _k, s in content[:TOP_LINES]):
-        reasons_against.append("news item (date line)")
-    if not named_funds and not head.kohesio:
+    """Decide a page that no template recognised: a project page, or other (and why).
+
+    The cheap, decisive tests come first (a fund named at all, then the heading), so that the
+    many pages that name no fund cost one literal scan."""
+    top, head = _top(seg.lines)
+    if not head.kohesio and not _has("fund", text):
         if _has("no_eu_money", text):
             return Evidence("other", _fallback(seg), "not EU-funded (national or local money)")
         return Evidence("other", _fallback(seg), "no EU fund named")
-    name, how = _confirm(head, content)
-    starts_with_heading = bool(content) and len(content[0][1]) <= MAX_NAME_CHARS and not content[0][1].endswith(".")
+    named_funds = [name for name, f in funds() if f.search(text)]
+    fund_text = "fund: " + (", ".join(named_funds[:3]) if named_funds else "Kohesio record")
+    against = []
+    if _has("job_ad", text):
+        against.append("job advertisement")
+    if _has("call", text) or (head.text and _has("call_heading", head.text)):
+        against.append("a call for proposals")
+    if _has("several_projects", text):
+        against.append("several projects")
+    if _has("press", text):
+        against.append("press release")
+    if any(_has("dateline", s) for s in top[:TOP_LINES]):
+        against.append("news item (date line)")
+    name, how = _confirm(head, top, text)
+    starts_with_heading = bool(top) and len(top[0]) <= MAX_NAME_CHARS and not top[0].endswith(".")
     if name is None and not head.kohesio and starts_with_heading:
         pm = cues()["prose_name"].search(text)
         candidate = _named(pm) if pm else None
         if candidate and _name_like(candidate):
             name, how = candidate, "project named in prose"
             if _has("quote", text):
-                reasons_against.append("news item (press quotes, headline not the project's name)")
-    facts = [f for f in ("owner", "period", "money", "participants") if _has(f, text)]
+                against.append("news item (press quotes, headline not the project's name)")
+    if name is None:
+        return Evidence("other", _fallback(seg), "not a project page: " + " + ".join([how] + against)
+                        + f" ({fund_text})")
     if _has("old_programme", text):
-        reasons_against.append("ESF 2007-2013 programme")
+        against.append("ESF 2007-2013 programme")
     else:
         ym = cues()["period_year"].search(text)
         if ym and ym.group("y") and int(ym.group("y")) <= OLD_PROGRAMME_LAST_YEAR:
-            reasons_against.append(f"ESF 2007-2013 programme (period from {ym.group('y')})")
-    fund_text = "fund: " + (", ".join(named_funds[:3]) if named_funds else "Kohesio record")
+            against.append(f"ESF 2007-2013 programme (period from {ym.group('y')})")
+    facts = [f for f in ("owner", "period", "money", "participants") if _has(f, text)]
     facts_text = ["facts: " + ", ".join(facts)] if facts else []
     funded = _has("funded", text)
-    if name is None:
-        reasons_against.insert(0, how)
-    elif not facts and not funded and not head.kohesio:
-        reasons_against.append("no project facts")
-    if reasons_against:
-        seen = [fund_text] + ([how] if name else []) + facts_text
-        return Evidence("other", _fallback(seg), "not a project page: " + " + ".join(reasons_against)
-                        + " (" + "; ".join(seen) + ")")
+    if not facts and not funded and not head.kohesio:
+        against.append("no project facts")
+    if against:
+        return Evidence("other", _fallback(seg), "not a project page: " + " + ".join(against)
+                        + " (" + "; ".join([fund_text, how] + facts_text) + ")")
     found = [fund_text] + (["funding stated"] if funded else []) + [how] + facts_text
     return Evidence("project", "kohesio" if head.kohesio else "owner_site", "; ".join(found), name)
 
