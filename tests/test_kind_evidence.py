@@ -71,7 +71,7 @@ SHAPES = [
       "project", "owner_site", "Hamnen rör sig", ["fund: Regionalfonden"], id="other-fund-regional"),
     P(_page("Byastugan i Norrby",
             "Norrby byalag får Leaderstöd för att renovera byastugan så att den kan användas året om.",
-            "Byastugan i Norrby ska bli en mötesplats för hela bygden."),
+            "Kort om projektet: Byastugan i Norrby ska bli en mötesplats för hela bygden."),
       "project", "owner_site", "Byastugan i Norrby", ["fund: Leader"], id="other-fund-leader"),
     P(_page("Familjeteket",
             "Familjeteket medfinansieras av Asyl-, migrations- och integrationsfonden.",
@@ -111,6 +111,14 @@ SHAPES = [
             "Europeiska socialfonden+ finansierar projekt i hela Sverige och har en budget på 7 miljarder kronor.",
             "Fonden medfinansieras av staten."),
       "other", "article", None, ["no heading that could name a project"], id="info-page-fund-as-heading"),
+    P(_page("Kompetensförsörjning",
+            "Kompetensförsörjning är ett av socialfondens områden. ESF-projekt inom kompetensförsörjning "
+            "kan få stöd på upp till 10 miljoner kronor.", "Läs mer om kompetensförsörjning i programmet."),
+      "other", "article", None, ["never speaks of 'the project'"], id="info-page-theme-heading"),
+    P(_page("Socialfondsprogrammet 2021–2027",
+            "Socialfondsprogrammet 2021–2027 har en budget på 7 miljarder kronor. Projektet du söker för "
+            "ska bidra till programmets mål."),
+      "other", "article", None, ["no heading"], id="info-page-programme-heading"),
     P(_page("Om ESF",
             "Om ESF: ESF har en budget på 7 miljarder kronor och finansierar projekt i hela landet."),
       "other", "article", None, ["no heading"], id="info-page-om-fund-heading"),
@@ -147,7 +155,7 @@ SHAPES = [
     # traps
     P(_page("Fler i arbete", "3 december - Webbinarium om arbetsmarknaden",
             "Fler i arbete finansieras av Europeiska socialfonden och pågår till 2026.",
-            "Uppdaterad: 4 april 2024", "Projektägare är Storby kommun."),
+            "Uppdaterad: 4 april 2024", "Projektägare är Storby kommun och projektet vänder sig till unga."),
       "project", "owner_site", "Fler i arbete", ["heading names project"], id="trap-banner-and-update-dates"),
     P(_page("Hur var det att vara med i projektet?",
             "Projektet finansierades av ESF med 7 miljoner kronor och gav oss nya arbetssätt."),

@@ -221,6 +221,8 @@ def gather(text: str, seg: Segmented) -> Evidence:
     funded = _has("funded", text)
     if not facts and not funded and not head.kohesio:
         against.append("no project facts")
+    if not head.kohesio and not _has("one_project", text):
+        against.append("never speaks of 'the project'")
     if against:
         return Evidence("other", _fallback(seg), "not a project page: " + " + ".join(against)
                         + " (" + "; ".join([fund_text, how] + facts_text) + ")")
