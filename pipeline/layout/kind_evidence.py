@@ -164,6 +164,12 @@ def _confirm(head: _Heading, top: list[str], text: str) -> tuple[str | None, str
     return None, "heading does not name a project"
 
 
+def page_heading(lines: list[str]) -> str | None:
+    """The first heading at the top of a page that could name a project (chrome, site names,
+    generic headings and questions skipped), or None."""
+    return _top(lines)[1].text
+
+
 def not_a_title(s: str) -> bool:
     """A line that never names a project: a generic heading, a question, a page header, a
     managing authority, a label word (data/kind_cues.csv `generic_heading`, `not_name`)."""

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from pipeline.layout.classify import Classification
-from pipeline.layout.kind_evidence import not_a_title, strip_id
+from pipeline.layout.kind_evidence import not_a_title, page_heading, strip_id
 from pipeline.resources import data_file
 from pipeline.models import Issue
 from pipeline.text.prefilter import Finder, finder
@@ -87,7 +87,10 @@ def _title(seg: Segmented, cls: Classification) -> str | None:
                 continue
             return strip_id(s)
         return None
-    return _first_content_line(lines)
+    first = _first_content_line(lines)
+    if first and not_a_title(first):  # 'Om projektet', a question: the heading under it, if any
+        return page_heading(lines)
+    return first
 
 
 _SHORT_LABEL = re.compile(r"^[A-Za-z][A-Za-z ]{0,30}: \S")  # 'Managing authority: ...'
