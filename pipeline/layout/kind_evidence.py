@@ -27,6 +27,7 @@ OLD_PROGRAMME_LAST_YEAR = 2013  # a project starting by then belongs to the 2007
 MAX_NAME_WORDS = 8  # a heading longer than this is a headline or a sentence, not a name
 MAX_NAME_CHARS = 100
 TOP_LINES = 8  # content lines at the top of a page where its heading can be
+KOHESIO_HEAD_CHARS = 3000  # a Kohesio header is on the first lines (a cheap test before _top)
 
 
 @lru_cache(maxsize=1)
@@ -186,6 +187,10 @@ def gather(text: str, seg: Segmented) -> Evidence:
 
     The cheap, decisive tests come first (a fund named at all, then the heading), so that the
     many pages that name no fund cost one literal scan."""
+    if not _has("fund", text) and not _has("kohesio", text[:KOHESIO_HEAD_CHARS]):
+        if _has("no_eu_money", text):
+            return Evidence("other", _fallback(seg), "not EU-funded (national or local money)")
+        return Evidence("other", _fallback(seg), "no EU fund named")
     top, head = _top(seg.lines)
     if not head.kohesio and not _has("fund", text):
         if _has("no_eu_money", text):
