@@ -132,6 +132,7 @@ class PageResult:
     reason: str | None
     source_url: str | None = None
     fetched_at: str | None = None
+    kind_evidence: str | None = None  # what decided page_kind, readable (classify.Classification.evidence)
     project: ProjectRow | None = None  # the project_pages row (project/record.py)
     issues: list[Issue] = field(default_factory=list)
     # extra per-table rows contributed by later stages, keyed by table name

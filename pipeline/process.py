@@ -59,7 +59,7 @@ def _process(page: Page) -> PageResult:
     result = PageResult(
         source_file=page.source_file, page_sha256=page.sha256, n_bytes=page.n_bytes,
         page_kind=cls.page_kind, template=cls.template, status="extracted", reason=None,
-        source_url=page.source_url, fetched_at=page.fetched_at,
+        source_url=page.source_url, fetched_at=page.fetched_at, kind_evidence=cls.evidence or None,
     )
     result.timings["segment+classify"] = t1 - t0
     result.issues.extend(i.located(page.source_file, None) for i in page.issues)

@@ -107,6 +107,7 @@ def as_duplicate(r: PageResult, first: str) -> PageResult:
         source_file=r.source_file, page_sha256=r.page_sha256, n_bytes=r.n_bytes,
         page_kind=r.page_kind, template=r.template, status="skipped",
         reason=f"duplicate of {first}", source_url=r.source_url, fetched_at=r.fetched_at,
+        kind_evidence=r.kind_evidence,
     )
 
 

@@ -16,6 +16,7 @@ from pipeline.models import PageKind, Template
 from pipeline.resources import data_file
 from pipeline.text.prefilter import Finder, any_line_matches, finder
 from pipeline.layout.segment import Segmented, is_boilerplate
+from pipeline.layout.kind_evidence import gather
 
 PROJECT_FIELDS = {
     "diarienummer", "owner", "contact_name", "contact_email", "period", "start_date", "end_date",
@@ -31,6 +32,8 @@ class Classification:
     page_kind: PageKind
     template: Template
     reason: str  # one line saying why, for the manifest of skipped pages
+    evidence: str = ""  # what decided the kind, readable (pages.parquet kind_evidence)
+    title: str | None = None  # the project's name, when the evidence found it
 
 
 @lru_cache(maxsize=1)
@@ -68,7 +71,28 @@ def heading_lines(seg: Segmented, n: int = 4) -> list[str]:
     return out
 
 
+FACT_GROUPS = (  # fields of a fact block, by the kind of fact they state
+    ("owner", {"owner"}), ("period", {"period", "start_date", "end_date"}),
+    ("money", {"total_budget_sek", "eu_grant_sek", "eu_contribution", "other_fund_grant_sek"}),
+    ("participants", {"planned_participants"}),
+)
+
+
+def _with_facts(reason: str, fields: set[str]) -> str:
+    """The template's reason and the kinds of facts its labels gave."""
+    facts = [name for name, group in FACT_GROUPS if group & fields]
+    return reason + (" (facts: " + ", ".join(facts) + ")" if facts else "")
+
+
 def classify(text: str, seg: Segmented) -> Classification:
+    cls = _classify(text, seg)
+    if cls.evidence:
+        return cls
+    fields = {p.field for p in seg.pairs if p.value or p.field in {"start_date", "end_date"}}
+    return Classification(cls.page_kind, cls.template, cls.reason, _with_facts(cls.reason, fields))
+
+
+def _classify(text: str, seg: Segmented) -> Classification:
     fields = {p.field for p in seg.pairs if p.value or p.field in {"start_date", "end_date"}}
     project_fields = fields & PROJECT_FIELDS
     head = " ".join(heading_lines(seg, 3))
@@ -106,5 +130,7 @@ def classify(text: str, seg: Segmented) -> Classification:
         return Classification("project", "decision_letter", "funding decision letter naming one project")
     if _has_facts_heading(seg) and _found("project_started", text):
         return Classification("project", "owner_site", "owner's own page with a fact box")
-    return Classification("other", "article" if seg.layout is None else "info_page",
-                          "not a project, call or regional plan page")
+    ev = gather(text, seg)
+    if ev.decision == "project":
+        return Classification("project", ev.template, "project page by evidence", ev.summary, ev.title)
+    return Classification("other", ev.template, "not a project, call or regional plan page", ev.summary)

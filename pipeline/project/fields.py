@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from pipeline.layout.classify import Classification
+from pipeline.layout.kind_evidence import not_a_title, page_heading, strip_id
 from pipeline.resources import data_file
 from pipeline.models import Issue, issue
 from pipeline.text.prefilter import Finder, finder
@@ -64,16 +65,35 @@ def _first_content_line(lines: list[str], start: int = 0, stop: int | None = Non
 
 
 def _title(seg: Segmented, cls: Classification) -> str | None:
+    if cls.title:
+        return cls.title  # the name the page-kind evidence found (classify.py)
     lines = seg.lines
     if cls.template in {"bank_glued", "bank_plain"} and seg.first_fact_line is not None:
         for ln in reversed(lines[: seg.first_fact_line]):
             s = ln.strip()
             if s and not is_boilerplate(s):
+                if not_a_title(s):  # a page header or a generic heading over the facts
+                    head = _first_content_line(lines, stop=seg.first_fact_line)
+                    return head if head and not not_a_title(head) else None
                 return s
         return None
     if cls.template == "kohesio" and seg.last_fact_line is not None:
-        return _first_content_line(lines, seg.last_fact_line + 1, max_len=120)
-    return _first_content_line(lines)
+        # skip Kohesio's empty label headings and 'Managing authority: ...' lines
+        for ln in lines[seg.last_fact_line + 1:]:
+            s = ln.strip()
+            if not s or is_boilerplate(s) or len(s) > 120:
+                continue
+            if not_a_title(s) or _SHORT_LABEL.match(s):
+                continue
+            return strip_id(s)
+        return None
+    first = _first_content_line(lines)
+    if first and not_a_title(first):  # 'Om projektet', a question: the heading under it, if any
+        return page_heading(lines)
+    return first
+
+
+_SHORT_LABEL = re.compile(r"^[A-Za-z][A-Za-z ]{0,30}: \S")  # 'Managing authority: ...'
 
 
 def _contact_block(seg: Segmented) -> tuple[str | None, str | None, str | None]:

@@ -32,7 +32,7 @@ def page_row(r: PageResult) -> dict[str, Any]:
     return {
         "source_file": r.source_file, "page_sha256": r.page_sha256, "n_bytes": r.n_bytes,
         "page_kind": r.page_kind, "template": r.template, "status": r.status, "reason": r.reason,
-        "source_url": r.source_url, "fetched_at": r.fetched_at,
+        "source_url": r.source_url, "fetched_at": r.fetched_at, "kind_evidence": r.kind_evidence,
     }
 
 
@@ -61,7 +61,8 @@ def head(r: PageResult) -> PageResult:
     """The page without its rows: what the main process needs besides them."""
     return PageResult(source_file=r.source_file, page_sha256=r.page_sha256, n_bytes=r.n_bytes,
                       page_kind=r.page_kind, template=r.template, status=r.status, reason=r.reason,
-                      source_url=r.source_url, fetched_at=r.fetched_at, timings=r.timings)
+                      source_url=r.source_url, fetched_at=r.fetched_at, timings=r.timings,
+                      kind_evidence=r.kind_evidence)
 
 
 @dataclass
