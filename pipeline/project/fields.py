@@ -16,8 +16,9 @@ from pipeline.layout.classify import Classification
 from pipeline.models import Issue
 from pipeline.project.readers import read_candidates
 from pipeline.project.readers.contacts import PHONE
+from pipeline.project.readers.contacts import read as read_contacts
 from pipeline.project.readers.prose import prose_finders, prose_patterns  # noqa: F401 (the patterns' home)
-from pipeline.project.resolve import resolve_candidates
+from pipeline.project.resolve import resolve_candidates, resolve_contacts
 from pipeline.layout.segment import Segmented, is_boilerplate
 
 HEADING_ID = re.compile(r"^(?P<id>\d{4}/\d{5}|\d{2}-\d{3}-[A-Z]\d{2})\s+[-–]\s+(?P<title>.+)$")
@@ -98,6 +99,8 @@ def extract_fields(text: str, seg: Segmented, cls: Classification) -> RawProject
     #    candidates with evidence, one resolver per field (project/resolve.py)
     if cls.template not in BANK_TEMPLATES:
         raw.issues.extend(resolve_candidates(raw.values, raw.evidence, read_candidates(text, seg, cls.template)))
+    elif "contact_name" in raw.values:  # the block's contact: phone and e-mail on the lines below the name
+        resolve_contacts(raw.values, raw.evidence, read_contacts(seg))
     # the contact's phone may be written on the label's line with a second number: keep the first
     if "contact_phone" in raw.values:
         pm = PHONE.search(raw.values["contact_phone"])

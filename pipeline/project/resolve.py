@@ -39,7 +39,9 @@ _OWNER_CLAUSE = re.compile(r",\s+(?:vars|som|där|med|och)\s.*$", re.DOTALL)
 
 @lru_cache(maxsize=1)
 def owner_rejects() -> dict[str, str]:
-    """Casefolded text -> kind ('authority' | 'generic') of names that are never an owner."""
+    """Casefolded text -> kind of names that are never an owner: 'authority' (a managing
+    authority or the fund), 'generic' (a whole name that names nobody: 'Kommunen'),
+    'first_word' (a subject that starts no organisation's name: 'Vi', 'Projektet')."""
     with open(data_file("owner_rejects.csv"), encoding="utf-8", newline="") as fh:
         return {row["text"].strip().casefold(): row["kind"] for row in csv.DictReader(fh)}
 
@@ -51,14 +53,12 @@ def owner_problem(name: str) -> str | None:
     kind = rejects.get(s.casefold())
     if kind == "authority":
         return "a managing authority or the fund, not the project's owner"
-    if kind == "generic" or rejects.get(s.split(" ", 1)[0].casefold()) == "generic" and len(s.split()) <= 2:
+    if kind == "generic" or rejects.get(s.split(" ", 1)[0].casefold()) == "first_word":
         return "a generic word, not an organisation's name"
     if any(s.casefold().startswith(t + " ") for t, k in rejects.items() if k == "authority" and len(t) > 3):
         return "a managing authority or the fund, not the project's owner"
     if len(s) > 120 or len(s.split()) > 12:
         return "too long for an organisation's name"
-    if not s[:1].isupper() and not s[:1].isdigit():
-        return "does not start like a name"
     if PERSON_NAME.match(s) and not any(w in s.lower() for w in contact_cues()["org_word"] if len(w) > 3):
         return "a person's name, not an organisation"
     return None

@@ -6,9 +6,13 @@ and leaves an issue row saying which check failed on which values.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from pipeline.models import Issue
+
+# a pre-study (förstudie) plans no participants of its own
+PRE_STUDY = re.compile(r"förstudie|forstudie|pre-?study|feasibility study", re.IGNORECASE)
 
 
 def validate_project(rec: dict[str, Any]) -> list[Issue]:
@@ -31,6 +35,8 @@ def validate_project(rec: dict[str, Any]) -> list[Issue]:
         rec["eu_cofinancing_rate_pct"] = None
     for fld in ("eu_grant_sek", "total_budget_sek", "planned_participants"):
         x = rec.get(fld)
+        if fld == "planned_participants" and x == 0 and PRE_STUDY.search(f"{rec.get('title') or ''} {rec.get('phase') or ''}"):
+            continue  # a pre-study plans no participants: 0 is a real value
         if x is not None and x <= 0:
             issues.append(Issue("", None, fld, "error", "not_positive", f"{fld} is {x}; dropped", str(x)))
             rec[fld] = None
