@@ -8,7 +8,7 @@ The rules, precision first (a wrong value is worse than a missing one):
   when they disagree the field stays empty with an issue naming the candidates;
 - a candidate the readers could not use (an approximate amount, an amount in euro, a month-only
   date) leaves an issue saying why; so does a candidate a field's check rejects (an owner that
-  is a managing authority, a generic word or a person).
+  is a managing authority, a generic word or the page's contact person).
 """
 
 from __future__ import annotations
@@ -46,8 +46,9 @@ def owner_rejects() -> dict[str, str]:
         return {row["text"].strip().casefold(): row["kind"] for row in csv.DictReader(fh)}
 
 
-def owner_problem(name: str) -> str | None:
-    """Why a name read as the owner cannot be the owner, or None."""
+def owner_problem(name: str, persons: frozenset[str] = frozenset()) -> str | None:
+    """Why a name read as the owner cannot be the owner, or None. `persons`: the casefolded
+    names of the people the page gives as contacts."""
     s = " ".join(name.split())
     rejects = owner_rejects()
     kind = rejects.get(s.casefold())
@@ -59,8 +60,8 @@ def owner_problem(name: str) -> str | None:
         return "a managing authority or the fund, not the project's owner"
     if len(s) > 120 or len(s.split()) > 12:
         return "too long for an organisation's name"
-    if PERSON_NAME.match(s) and not any(w in s.lower() for w in contact_cues()["org_word"] if len(w) > 3):
-        return "a person's name, not an organisation"
+    if s.casefold() in persons and PERSON_NAME.match(s) and not any(w in s.lower() for w in contact_cues()["org_word"] if len(w) > 3):
+        return "a person's name (the page's contact), not an organisation"
     return None
 
 
@@ -101,10 +102,10 @@ def _issue(field: str, severity: str, code: str, message: str, evidence: str | N
     return Issue("", None, field, severity, code, message, evidence)
 
 
-def _usable(c: Candidate, issues: list[Issue]) -> bool:
+def _usable(c: Candidate, issues: list[Issue], persons: frozenset[str]) -> bool:
     """Whether a candidate with a value passes its field's check (an issue says why not)."""
     if c.field == "owner" and c.value is not None:
-        why = owner_problem(c.value)
+        why = owner_problem(c.value, persons)
         if why:
             issues.append(_issue("owner", "info", "rejected_candidate", f"{c.value!r} not taken as owner: {why} ({c.rule})", c.evidence))
             return False
@@ -123,6 +124,8 @@ def resolve(values: dict[str, str], evidence: dict[str, str], candidates: list[C
         cut = _OWNER_CLAUSE.sub("", values["owner"]).strip()
         if cut and cut != values["owner"]:
             values["owner"] = cut
+    persons = frozenset(" ".join(n.split()).casefold() for n in
+                        [values.get("contact_name", ""), *(c.value or "" for c in by_field.get("contact_name", []))] if n)
     for fld, cands in by_field.items():
         key = KEYS.get(fld, _text_key)
         from_block = fld in values
@@ -131,7 +134,7 @@ def resolve(values: dict[str, str], evidence: dict[str, str], candidates: list[C
                 if c.problem:
                     code = PROBLEM_CODES.get(c.problem, "unusable_value")
                     issues.append(_issue(fld, "warning", code, f"{fld} left empty: {c.problem} ({c.rule})", c.evidence))
-        good = [c for c in cands if c.value is not None and _usable(c, issues)]
+        good = [c for c in cands if c.value is not None and _usable(c, issues, persons)]
         if not good:
             continue
         if from_block:
