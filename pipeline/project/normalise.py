@@ -40,7 +40,7 @@ FUND_NAMES = [
     (re.compile(r"ESF\+|Social Fund Plus|socialfonden\+|ESF-plus", re.IGNORECASE), "ESF+"),
     (re.compile(r"\bAMIF\b|Asyl-, migrations- och integrationsfonden"), "AMIF"),
     (re.compile(r"\bInterreg\b"), "Interreg"),
-    (re.compile(r"\bERUF\b|regionala utvecklingsfonden|Regional Development Fund", re.IGNORECASE), "ERUF"),
+    (re.compile(r"\bERUF\b|regionala utvecklingsfonden|EU:s regionala fond\b|Regionalfonden|Regional Development Fund", re.IGNORECASE), "ERUF"),
     (re.compile(r"\bESF\b|[Ss]ocialfonden|Social Fund"), "ESF"),
 ]
 
@@ -154,6 +154,8 @@ def normalise_project(raw: RawProject, page_text: str = "") -> tuple[dict[str, A
                 issues.append(_issue(fld, "unreadable_amount", f"amount dropped: {why}", ev.get(fld)))
             rec[fld] = amount
 
+    _other_fund_grant(rec, v, ev, fund, issues)
+
     rate = None
     for fld in ("eu_cofinancing_rate_pct", "eu_contribution"):
         if rate is None and v.get(fld):
@@ -206,6 +208,23 @@ def assign_programme_period(rec: dict[str, Any], raw: RawProject) -> list[Issue]
     if fund == "ESF" and period == "2021-2027":
         rec["fund"] = "ESF+"
     return issues
+
+
+def _other_fund_grant(rec: dict[str, Any], v: dict[str, str], ev: dict[str, str], fund: str | None,
+                      issues: list[Issue]) -> None:
+    """Another EU fund's grant ('Beviljat AMIF-stöd', 'Regionalfonden finansierar med ...') is the
+    grant of the page's fund: it goes to eu_grant_sek (the `fund` column says which fund) when
+    the page has no ESF grant and the grant's own words name the page's fund."""
+    text = v.get("other_fund_grant_sek")
+    if not text or rec.get("eu_grant_sek") is not None or v.get("eu_grant_sek") or fund in (None, "ESF", "ESF+"):
+        return
+    said = ev.get("other_fund_grant_sek", "")
+    if not any(name == fund and pat.search(said) for pat, name in FUND_NAMES):
+        return
+    amount, why = parse_amount_detailed(text)
+    if amount is None:
+        issues.append(_issue("eu_grant_sek", "unreadable_amount", f"{fund} grant dropped: {why}", said))
+    rec["eu_grant_sek"] = amount
 
 
 def _fund(raw: RawProject, page_text: str) -> str | None:

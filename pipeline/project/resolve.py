@@ -140,7 +140,7 @@ def resolve(values: dict[str, str], evidence: dict[str, str], candidates: list[C
         if from_block:
             if fld in KEYS or fld == "owner":
                 kept = key(values[fld])
-                others = sorted({c.value for c in good if key(c.value) != kept and c.value is not None})
+                others = sorted({c.value for c in good if c.value is not None and key(c.value) != kept})
                 if others:
                     issues.append(_issue(fld, "info", "other_candidates",
                                          f"fact block value {values[fld]!r} kept; the prose says {', '.join(map(repr, others))}",

@@ -16,6 +16,10 @@ these readers run; its values outrank every candidate here.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from pipeline.layout.segment import Segmented
 
 
 @dataclass(frozen=True)
@@ -29,7 +33,7 @@ class Candidate:
     problem: str | None = None  # why the value cannot be used ("approximate amount", ...)
 
 
-def read_candidates(text: str, seg: object, template: str) -> list[Candidate]:
+def read_candidates(text: str, seg: Segmented, template: str) -> list[Candidate]:
     """Every reader's candidates for one page, in reader order (prose, English, contacts)."""
     from pipeline.project.readers import contacts, english, prose
 
