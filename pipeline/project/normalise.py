@@ -22,6 +22,7 @@ from pipeline.values.regions import canonical_region, region_nuts2
 DNR = re.compile(r"^(?:\d{4}/\d{5}|\d{2}-\d{3}-[A-Z]\d{2})$")
 AREA_CODE = re.compile(r"^(?:Programområde\s*)?(?P<code>[1-4]|[A-F])(?:\.\d+)?(?:\s|$|[,:])", re.IGNORECASE)
 OBJECTIVE_CODE = re.compile(r"^(?:\d\.\d|[A-F]\d[A-Z]?)$")
+_OBJECTIVE_LEAD = re.compile(r"^(\d\.\d)\s+[A-ZÅÄÖ]")
 PCT = re.compile(r"(?P<n>\d{1,3}(?:[.,]\d+)?)\s*(?:%|procent)")
 UNIT_WORDS = re.compile(
     r"\b(förvaltning\w*|\w*förvaltningen|\w*kontor(et)?|\w*avdelning\w*|\w*enhet(en)?|\w*nämnd(en)?|"
@@ -140,6 +141,9 @@ def normalise_project(raw: RawProject, page_text: str = "") -> tuple[dict[str, A
             area = area_text  # another fund's priority area, kept as written
     rec["programme_area"] = area
     so = (v.get("specific_objective") or "").strip()
+    lead = _OBJECTIVE_LEAD.match(so)
+    if lead:
+        so = lead.group(1)  # the code before the objective's name: "1.1 Stärka ställningen ..."
     if so and not OBJECTIVE_CODE.match(so) and fund in {"ESF", "ESF+"}:
         issues.append(_issue("specific_objective", "unknown_specific_objective", f"not an objective code: {so!r}", ev.get("specific_objective")))
         so = ""
