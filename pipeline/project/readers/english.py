@@ -36,10 +36,18 @@ def english_labels() -> tuple[dict[str, str], frozenset[str]]:
     return fields, frozenset(headings)
 
 
+# every English owner label holds one of these (any case of the first letter): pages without
+# them are not scanned line by line
+_NEEDLES = ("eneficiary", "ENEFICIARY", "artner", "ARTNER", "romoter", "ROMOTER")
+
+
 def read(seg: Segmented) -> list[Candidate]:
     fields, headings = english_labels()
     out: list[Candidate] = []
     lines = seg.lines
+    text = "\n".join(lines)
+    if not any(n in text for n in _NEEDLES):
+        lines = []
     for i, ln in enumerate(lines):
         s = ln.strip()
         if not s or len(s) > 200 or not s[0].isalpha() or not s[0].isascii():

@@ -36,6 +36,7 @@ class ProseRule:
     templates: frozenset[str]  # '*' = every layout the readers run on
     rule: str
     problem: str | None
+    cues: tuple[str, ...]  # literals of which every match holds one (empty: the prefilter's needles)
     pattern: re.Pattern[str]
 
 
@@ -57,7 +58,7 @@ def prose_rules() -> list[ProseRule]:
     with open(data_file("prose_patterns.csv"), encoding="utf-8", newline="") as fh:
         return [
             ProseRule(row["field"], frozenset(row["templates"].split()), row["rule"], row["problem"] or None,
-                      re.compile(expand(row["pattern"]), re.MULTILINE))
+                      tuple(c for c in row["cues"].split("|") if c), re.compile(expand(row["pattern"]), re.MULTILINE))
             for row in csv.DictReader(fh)
         ]
 
@@ -81,6 +82,52 @@ def applies(rule: ProseRule, template: str) -> bool:
 NUMERIC = {"eu_grant_sek", "other_fund_grant_sek", "total_budget_sek", "planned_participants"}
 
 
+# how far a match may reach before / after its cue (a sentence): the search window around a cue
+WINDOW_BACK = 130
+WINDOW_AHEAD = 170
+# windows searched per rule and page: a page that repeats one statement more often adds nothing
+# (a conflict shows in the first few), and each window costs a regex search
+MAX_WINDOWS = 6
+
+
+def _windows(text: str, cues: tuple[str, ...]) -> list[tuple[int, int]]:
+    """Merged spans of `text` around every occurrence of a cue, in text order."""
+    spans: list[tuple[int, int]] = []
+    for cue in cues:
+        i = text.find(cue)
+        while i != -1 and len(spans) < 4 * MAX_WINDOWS:
+            spans.append((max(0, i - WINDOW_BACK), min(len(text), i + len(cue) + WINDOW_AHEAD)))
+            i = text.find(cue, i + 1)
+    spans.sort()
+    merged: list[tuple[int, int]] = []
+    for lo, hi in spans:
+        if merged and lo <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], hi))
+        else:
+            merged.append((lo, hi))
+    return merged
+
+
+def _matches(rule: ProseRule, find: Finder, text: str) -> list[re.Match[str]]:
+    """The rule's matches in `text`. With cues, only the windows around the cues are searched
+    (a page-wide search of a pattern that starts with a common word costs ~10x more); without
+    cues, the prefilter's search finds the first match."""
+    pattern = rule.pattern
+    out: list[re.Match[str]] = []
+    if rule.cues:
+        for lo, hi in _windows(text, rule.cues)[:MAX_WINDOWS]:
+            m = pattern.search(text, lo, hi)
+            while m is not None:
+                out.append(m)
+                m = pattern.search(text, m.end(), hi) if m.end() > m.start() else None
+        return out
+    m = find.search(text)
+    while m is not None:
+        out.append(m)
+        m = pattern.search(text, m.end()) if m.end() > m.start() else None
+    return out
+
+
 def read(seg: Segmented, template: str) -> list[Candidate]:
     """Candidates of every pattern that applies to the layout, from the page's prose lines."""
     prose = "\n".join(ln for _, ln in seg.prose_lines())
@@ -88,9 +135,8 @@ def read(seg: Segmented, template: str) -> list[Candidate]:
     for rule, find in zip(prose_rules(), prose_finders()):
         if not applies(rule, template):
             continue
-        m = find.search(prose)
         seen: set[str] = set()
-        while m is not None:
+        for m in _matches(rule, find, prose):
             value = " ".join(m.group("v").split()).strip(" ,;:")
             evidence = " ".join(m.group(0).split())[:EVIDENCE_MAX]
             problem = rule.problem
@@ -99,5 +145,4 @@ def read(seg: Segmented, template: str) -> list[Candidate]:
             if value and value not in seen:
                 seen.add(value)
                 out.append(Candidate(rule.field, None if problem else value, evidence, rule.rule, problem))
-            m = rule.pattern.search(prose, m.end()) if m.end() > m.start() else None
     return out
