@@ -159,6 +159,15 @@ ROWS = [
     P("Bridges\n\nStart date: 2 September 2024\nEnd date: 31 August 2026\nFund: European Social Fund Plus (ESF+)\n",
       "end_date", date(2026, 8, 31), None, id="en-end-date-label"),
     P("Bridges\n\nPeriod\n2019-07-01 → 2022-06-30\n", "end_date", date(2022, 6, 30), None, id="en-period-arrow"),
+    P("Bridges\n\nproject info\nStart date: 1 May 2016\n\nRiverbank, Diary No: 2016/00042\n\nThe project helps.",
+      "diarienummer", "2016/00042", None, id="en-diary-no-in-heading"),
+    P("Bygdelyft\n\nProjektperiod\n20230101-20231231\n\nProjektägare\nBygdens Leaderförening\n\nTotal finansiering\n250 000 k\n",
+      "total_budget_sek", 250_000, None, id="leader-total-financing-label"),
+    # --- other funds: the fund's own grant in kronor --------------------------------------------
+    P("Gröna noder\n\nProjektet pågår under 2024. Regionalfonden finansierar projektet med 14 miljoner kronor.",
+      "eu_grant_sek", 14_000_000, None, id="other-fund-grant-eruf"),
+    P("Gröna noder\n\nProjektet pågår under 2024. Regionalfonden finansierar projektet med 14 miljoner kronor.",
+      "fund", "ERUF", None, id="other-fund-named"),
     P("Bridges\n\nThe EU contributes toward the project — a co-funding rate of 50%, the rest national.",
       "eu_cofinancing_rate_pct", 50.0, None, id="en-cofunding-rate"),
 ]
