@@ -133,6 +133,7 @@ ROWS = [
     P("Ny väg\n\nProjektet startade i februari 2016 och pågår fortfarande.", "start_date", None, "month_only_date",
       id="trap-start-month-only"),
     P("Ny väg\n\nProjektet startar hösten 2024.", "start_date", None, "month_only_date", id="trap-start-season"),
+    P("Ny väg\n\nProjektet pågår t.o.m. 2025 i tre kommuner.", "end_date", None, "unreadable_date", id="trap-end-year-only"),
     P("Ny väg\n\nProgramperiod: 2021-2027\nProjektet arbetar med unga.", "start_date", None, None,
       id="trap-programme-period"),
     P("3 december - Webbinarium om arbetsmarknaden\n\nNy väg\n\nKommunerna antog 6 april 2010 en strategi.",

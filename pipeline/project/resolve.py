@@ -30,6 +30,7 @@ PROBLEM_CODES = {
     "approximate count": "approximate_count",
     "amount in euro, not converted": "amount_in_euro",
     "month-only date": "month_only_date",
+    "year-only date": "unreadable_date",
 }
 _PCT = re.compile(r"\d{1,3}(?:[.,]\d+)?")
 _DIGITS = re.compile(r"\d+")
