@@ -1,32 +1,28 @@
 """Field extraction: raw field values (strings as written) from a segmented project page.
 
 Bank templates give their values through the label/value pairs; owners' own sites, Kohesio
-and decision letters add prose patterns from data/prose_patterns.csv. Nothing here converts
+and decision letters add the readers of project/readers/ (prose patterns, English labels,
+contact blocks), whose candidates project/resolve.py settles field by field. Nothing here converts
 types: that is normalise.py's job, so that every dropped value can be reported with the text
 it came from.
 """
 
 from __future__ import annotations
 
-import csv
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
 
 from pipeline.layout.classify import Classification
 from pipeline.layout.kind_evidence import not_a_title, page_heading, strip_id
-from pipeline.resources import data_file
 from pipeline.models import Issue, issue
-from pipeline.text.prefilter import Finder, finder
+from pipeline.project.readers import read_candidates
+from pipeline.project.readers.contacts import PHONE
+from pipeline.project.readers.contacts import read as read_contacts
+from pipeline.project.readers.prose import prose_finders, prose_patterns  # noqa: F401 (the patterns' home)
+from pipeline.project.resolve import resolve_candidates, resolve_contacts
 from pipeline.layout.segment import Segmented, is_boilerplate
 
-PHONE = re.compile(r"(?<![\d-])(?:\+46[ -]?|0)\d{1,3}[ ]?[-–][ ]?\d[\d ]{3,9}\d(?![\d])|(?<!\d)0\d{2,3}[-–]\d{5,8}(?!\d)")
-EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 HEADING_ID = re.compile(r"^(?P<id>\d{4}/\d{5}|\d{2}-\d{3}-[A-Z]\d{2})\s+[-–]\s+(?P<title>.+)$")
-PERSON_NAME = re.compile(r"^[A-ZÅÄÖÉ][a-zåäöéü]+(?:[ -][A-ZÅÄÖÉ][a-zåäöéü]+){1,3}$")
-CONTACT_HEADINGS = {"projektledare", "kontaktperson", "kontakt", "kontaktpersoner"}
-# lower() never shortens a string, so a longer line cannot be a heading (and is not lowered)
-_CONTACT_HEADING_MAX = max(map(len, CONTACT_HEADINGS))
 BANK_TEMPLATES = {"bank_glued", "bank_colon", "bank_esfplus", "bank_plain"}
 
 
@@ -39,21 +35,6 @@ class RawProject:
     issues: list[Issue] = field(default_factory=list)
     extra: list[tuple[str, str, str]] = field(default_factory=list)  # (field, label, value): the rest of the block
     list_items: dict[str, list[str]] = field(default_factory=dict)
-
-
-@lru_cache(maxsize=1)
-def prose_patterns() -> list[tuple[str, frozenset[str], re.Pattern[str]]]:
-    with open(data_file("prose_patterns.csv"), encoding="utf-8", newline="") as fh:
-        return [
-            (row["field"], frozenset(row["templates"].split()), re.compile(row["pattern"], re.MULTILINE))
-            for row in csv.DictReader(fh)
-        ]
-
-
-@lru_cache(maxsize=1)
-def prose_finders() -> list[Finder]:
-    """Per prose pattern (same order), the pattern with the literal shortcuts of prefilter.py."""
-    return [finder(pat) for _, _, pat in prose_patterns()]
 
 
 def _first_content_line(lines: list[str], start: int = 0, stop: int | None = None, max_len: int = 150) -> str | None:
@@ -96,28 +77,6 @@ def _title(seg: Segmented, cls: Classification) -> str | None:
 _SHORT_LABEL = re.compile(r"^[A-Za-z][A-Za-z ]{0,30}: \S")  # 'Managing authority: ...'
 
 
-def _contact_block(seg: Segmented) -> tuple[str | None, str | None, str | None]:
-    """'Projektledare' / 'Kontaktperson' heading, then a name line, then phone/e-mail lines."""
-    lines = seg.lines
-    for i, ln in enumerate(lines):
-        head = ln.strip().rstrip(":")
-        if len(head) > _CONTACT_HEADING_MAX or head.lower() not in CONTACT_HEADINGS:
-            continue
-        nxt = [x.strip() for x in lines[i + 1: i + 6] if x.strip()]
-        if not nxt or not PERSON_NAME.match(nxt[0]):
-            continue
-        phone = email = None
-        for x in nxt[1:3]:
-            pm = PHONE.search(x)
-            if pm and phone is None:
-                phone = pm.group(0).strip()
-            em = EMAIL.search(x)
-            if em and email is None:
-                email = em.group(0)
-        return nxt[0], phone, email
-    return None, None, None
-
-
 def extract_fields(text: str, seg: Segmented, cls: Classification) -> RawProject:
     """All raw values of a project page, as written."""
     raw = RawProject(list_items=dict(seg.lists))
@@ -155,24 +114,12 @@ def extract_fields(text: str, seg: Segmented, cls: Classification) -> RawProject
         if t:
             raw.values["title"] = t
             raw.evidence["title"] = t
-    # 3. prose patterns for sites without a full fact block
+    # 3. readers for sites without a full fact block (prose, English labels, contact blocks):
+    #    candidates with evidence, one resolver per field (project/resolve.py)
     if cls.template not in BANK_TEMPLATES:
-        prose = "\n".join(ln for i, ln in seg.prose_lines())
-        for (fld, templates, _pat), find in zip(prose_patterns(), prose_finders()):
-            if cls.template not in templates or fld in raw.values:
-                continue
-            m = find.search(prose)
-            if m:
-                raw.values[fld] = " ".join(m.group("v").split())
-                raw.evidence[fld] = " ".join(m.group(0).split())[:200]
-        name, phone, email = _contact_block(seg)
-        if name and "contact_name" not in raw.values:
-            raw.values["contact_name"] = name
-            raw.evidence["contact_name"] = name
-            if phone and "contact_phone" not in raw.values:
-                raw.values["contact_phone"] = phone
-            if email and "contact_email" not in raw.values:
-                raw.values["contact_email"] = email
+        raw.issues.extend(resolve_candidates(raw.values, raw.evidence, read_candidates(text, seg, cls.template)))
+    elif "contact_name" in raw.values:  # the block's contact: phone and e-mail on the lines below the name
+        resolve_contacts(raw.values, raw.evidence, read_contacts(seg))
     # the contact's phone may be written on the label's line with a second number: keep the first
     if "contact_phone" in raw.values:
         pm = PHONE.search(raw.values["contact_phone"])

@@ -23,6 +23,7 @@ from pipeline.values.regions import canonical_region, region_nuts2
 DNR = re.compile(r"^(?:\d{4}/\d{5}|\d{2}-\d{3}-[A-Z]\d{2})$")
 AREA_CODE = re.compile(r"^(?:Programområde\s*)?(?P<code>[1-4]|[A-F])(?:\.\d+)?(?:\s|$|[,:])", re.IGNORECASE)
 OBJECTIVE_CODE = re.compile(r"^(?:\d\.\d|[A-F]\d[A-Z]?)$")
+_OBJECTIVE_LEAD = re.compile(r"^(\d\.\d)\s+[A-ZÅÄÖ]")
 PCT = re.compile(r"(?P<n>\d{1,3}(?:[.,]\d+)?)\s*(?:%|procent)")
 UNIT_WORDS = re.compile(
     r"\b(förvaltning\w*|\w*förvaltningen|\w*kontor(et)?|\w*avdelning\w*|\w*enhet(en)?|\w*nämnd(en)?|"
@@ -41,7 +42,7 @@ FUND_NAMES = [
     (re.compile(r"ESF\+|Social Fund Plus|socialfonden\+|ESF-plus", re.IGNORECASE), "ESF+"),
     (re.compile(r"\bAMIF\b|Asyl-, migrations- och integrationsfonden"), "AMIF"),
     (re.compile(r"\bInterreg\b"), "Interreg"),
-    (re.compile(r"\bERUF\b|regionala utvecklingsfonden|Regional Development Fund", re.IGNORECASE), "ERUF"),
+    (re.compile(r"\bERUF\b|regionala utvecklingsfonden|EU:s regionala fond\b|Regionalfonden|Regional Development Fund", re.IGNORECASE), "ERUF"),
     (re.compile(r"\bESF\b|[Ss]ocialfonden|Social Fund"), "ESF"),
 ]
 
@@ -173,6 +174,9 @@ def normalise_project(raw: RawProject, page_text: str = "") -> tuple[ProjectValu
         else:
             area = area_text  # another fund's priority area, kept as written
     so = (v.get("specific_objective") or "").strip()
+    lead = _OBJECTIVE_LEAD.match(so)
+    if lead:
+        so = lead.group(1)  # the code before the objective's name: "1.1 Stärka ställningen ..."
     if so and not OBJECTIVE_CODE.match(so) and fund in {"ESF", "ESF+"}:
         issues.append(issue("unknown_specific_objective", f"not an objective code: {so!r}",
                             field="specific_objective", evidence=ev.get("specific_objective")))
@@ -186,6 +190,8 @@ def normalise_project(raw: RawProject, page_text: str = "") -> tuple[ProjectValu
             if amount is None:
                 issues.append(issue("unreadable_amount", f"amount dropped: {why}", field=fld, evidence=ev.get(fld)))
             amounts[fld] = amount
+
+    _other_fund_grant(amounts, v, ev, fund, issues)
 
     rate = None
     for fld in ("eu_cofinancing_rate_pct", "eu_contribution"):
@@ -259,6 +265,23 @@ def assign_programme_period(values: ProjectValues, raw: RawProject) -> tuple[Pro
     if fund == "ESF" and period == "2021-2027":
         fund = "ESF+"
     return Programme(period, fund), issues
+
+
+def _other_fund_grant(amounts: dict[str, int | None], v: dict[str, str], ev: dict[str, str], fund: str | None,
+                      issues: list[Issue]) -> None:
+    """Another EU fund's grant ('Beviljat AMIF-stöd', 'Regionalfonden finansierar med ...') is the
+    grant of the page's fund: it goes to eu_grant_sek (the `fund` column says which fund) when
+    the page has no ESF grant and the grant's own words name the page's fund."""
+    text = v.get("other_fund_grant_sek")
+    if not text or amounts.get("eu_grant_sek") is not None or v.get("eu_grant_sek") or fund in (None, "ESF", "ESF+"):
+        return
+    said = ev.get("other_fund_grant_sek", "")
+    if not any(name == fund and pat.search(said) for pat, name in FUND_NAMES):
+        return
+    amount, why = parse_amount_detailed(text)
+    if amount is None:
+        issues.append(issue("unreadable_amount", f"{fund} grant dropped: {why}", field="eu_grant_sek", evidence=said))
+    amounts["eu_grant_sek"] = amount
 
 
 def _fund(raw: RawProject, page_text: str) -> str | None:

@@ -7,10 +7,14 @@ and leaves an issue row saying which check failed on which values.
 from __future__ import annotations
 
 import dataclasses
+import re
 from typing import Any
 
 from pipeline.models import Issue, issue
 from pipeline.project.normalise import ProjectValues
+
+# a pre-study (förstudie) plans no participants of its own
+PRE_STUDY = re.compile(r"förstudie|forstudie|pre-?study|feasibility study", re.IGNORECASE)
 
 
 def validate_project(values: ProjectValues) -> tuple[ProjectValues, list[Issue]]:
@@ -34,6 +38,8 @@ def validate_project(values: ProjectValues) -> tuple[ProjectValues, list[Issue]]
         dropped["eu_cofinancing_rate_pct"] = None
     for fld in ("eu_grant_sek", "total_budget_sek", "planned_participants"):
         x = None if fld in dropped else getattr(values, fld)
+        if fld == "planned_participants" and x == 0 and PRE_STUDY.search(f"{values.title or ''} {values.phase or ''}"):
+            continue  # a pre-study plans no participants: 0 is a real value
         if x is not None and x <= 0:
             issues.append(issue("not_positive", f"{fld} is {x}; dropped", field=fld, evidence=str(x)))
             dropped[fld] = None

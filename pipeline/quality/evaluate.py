@@ -105,6 +105,8 @@ def score_rows(gold: list[dict[str, Any]], rows_by_file: dict[str, dict[str, Any
                 pred = None
             elif gf == "owner":
                 pred = _owner(row)
+            elif gf == "esf_grant_sek" and row.get("fund") not in (None, "ESF", "ESF+"):
+                pred = None  # eu_grant_sek holds another fund's grant there; the label is the ESF grant
             else:
                 pred = row.get(col)
             p = _norm(gf, pred)

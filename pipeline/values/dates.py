@@ -170,15 +170,21 @@ def date_problem(text: str) -> str | None:
 _ISO_PERIOD = re.compile(
     r"(?<!\d)(\d{4}-\d{2}-\d{2})" + _RANGE_SEP + r"(\d{4}-\d{2}-\d{2})(?!\d)", re.IGNORECASE
 )
+# Compact "20230201-20231231": two eight-digit dates (YYYYMMDD) joined by a dash
+COMPACT_PERIOD = re.compile(r"(?<![\d-])((?:19|20)\d{2})(\d{2})(\d{2})\s*[-–]\s*((?:19|20)\d{2})(\d{2})(\d{2})(?![\d-])")
 
 
 def parse_period(text: str) -> tuple[date | None, date | None]:
     """Start and end of a period value: "2014-01-02 till 2014-12-31", "2016-08-01-2019-03-31",
-    "2023-05-01–2023-09-30", "1 sept 2023 - 31 aug 2026". Unreadable halves are None."""
+    "2023-05-01–2023-09-30", "1 sept 2023 - 31 aug 2026", compact "20230201-20231231". Unreadable halves are None."""
     s = " ".join(text.split())
     m = _ISO_PERIOD.search(s)
     if m:
         return parse_date(m.group(1)), parse_date(m.group(2))
+    c = COMPACT_PERIOD.search(s) if "-" in s or "–" in s else None
+    if c:
+        g = [int(x) for x in c.groups()]
+        return _mk(g[0], g[1], g[2]), _mk(g[3], g[4], g[5])
     ranges = find_ranges(s)
     if ranges:
         return ranges[0].first, ranges[0].last
