@@ -182,3 +182,14 @@ def test_text_command_prints_what_the_stages_read(tmp_path: Path, capsys: pytest
     assert rows[2]["text"] == "" and "No such file" in rows[2]["reason"]
     assert main(["text", str(page)]) == 0
     assert "Projektägare:\nNorrbacka kommun" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    ("page", "expected"),
+    [
+        ("<div>Projektägare<header>Meny</header>Storby kommun</div>", "Projektägare\nStorby kommun"),
+        ('<div>Budget<span class="cookie-notice">ok</span>500 000 kr</div>', "Budget 500 000 kr"),
+    ],
+)
+def test_dropped_chrome_never_glues_the_words_around_it(page: str, expected: str) -> None:
+    assert html_to_text(page) == expected

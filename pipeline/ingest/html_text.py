@@ -614,7 +614,11 @@ def _layout(soup: BeautifulSoup, dropped: Collection[int] = (), wrappers: Collec
                 text_append(" ")  # and inline chrome leaves a space: "a<span>x</span>b" is not "ab"
             continue
         if attrs or name in _CHECKED_TAGS:
-            if _is_dropped(node, in_main, id(node) in wrappers):
+            if _is_dropped(node, in_main, id(node) in wrappers):  # the same separators as above
+                if name in _KIND:
+                    out.flush()
+                else:
+                    text_append(" ")
                 continue
             role = attrs.get("role")
             leave_main = name in _MAIN_TAGS or (isinstance(role, str) and role.lower() == "main")

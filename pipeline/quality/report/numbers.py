@@ -33,10 +33,18 @@ def label(s: pd.Series, empty: str = NO_VALUE) -> pd.Series:
     return out.map(lambda v: empty if v is None or str(v).strip() == "" else str(v))
 
 
+ESF_FUNDS = ("ESF", "ESF+")
+
+
 def _grant(df: pd.DataFrame) -> pd.Series:
+    """Each project's ESF grant: `eu_grant_sek` holds the grant of the project's `fund`, so
+    another fund's grant (AMIF, Regionalfonden ...) is not counted as ESF money."""
     if "eu_grant_sek" not in df.columns:
         return pd.Series([pd.NA] * len(df), index=df.index, dtype="Int64")
-    return df["eu_grant_sek"].astype("Int64")
+    grant = df["eu_grant_sek"].astype("Int64")
+    if "fund" in df.columns:
+        grant = grant.mask(df["fund"].notna() & ~df["fund"].isin(ESF_FUNDS))
+    return grant
 
 
 def _year(s: pd.Series) -> pd.Series:
