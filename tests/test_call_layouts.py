@@ -9,7 +9,10 @@ from typing import Any
 
 import pytest
 
-from pipeline.kinds.call_readers import call_evidence, dated_points
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from pipeline.kinds.call_readers import call_evidence, cue_pattern, cues, dated_points, has
 from pipeline.kinds.calls import extract_call
 from pipeline.layout.classify import classify
 from pipeline.layout.segment import segment
@@ -388,3 +391,17 @@ COFINANCING = [
 @pytest.mark.parametrize(("text", "pct"), COFINANCING)
 def test_required_cofinancing(text: str, pct: float | None) -> None:
     assert extract_call(text, [])[0]["cofinancing_required_pct"] == pct
+
+
+# ------------------------------------------------------------------ the literal shortcut of `has`
+
+
+_CUE_WORDS = ["utlysningar", "UTLYSNINGARNA", "Utlysningen", "projektägare", "Vi söker", "samordnare", "beviljades",
+              "öppnar", "Stängd", "söka stöd", "(", "İ", "ı", "ſ", "\u212a", "Ä", "é", "ß", "\n", " ", "2 nya"]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(_CUE_WORDS) | st.text(max_size=6), max_size=12).map(" ".join),
+       st.sampled_from(sorted(cues())))
+def test_has_answers_as_the_plain_search(text: str, cue: str) -> None:
+    assert has(cue, text) == (cue_pattern(cue).search(text) is not None)

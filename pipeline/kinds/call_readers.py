@@ -23,6 +23,7 @@ from typing import Sequence
 from pipeline.layout.segment import is_boilerplate
 from pipeline.models import LabelValue
 from pipeline.resources import data_file
+from pipeline.text.prefilter import folded_needles, has_odd_folds
 from pipeline.values.amounts import AmountMatch, find_amounts
 from pipeline.values.dates import MONTHS, find_dates
 from pipeline.values.regions import region_variants
@@ -57,15 +58,35 @@ def first_hit(cue: str, text: str) -> re.Match[str] | None:
 
 
 @lru_cache(maxsize=None)
-def _combined(cue: str) -> re.Pattern[str]:
+def cue_pattern(cue: str) -> re.Pattern[str]:
     """One alternation of a cue's patterns (their named groups dropped): one scan per test."""
     parts = [re.sub(r"\(\?P<\w+>", "(?:", p.pattern) for p in cues()[cue]]
     return re.compile("|".join(f"(?:{x})" for x in parts), re.IGNORECASE | re.MULTILINE)
 
 
+# characters whose every case-insensitive partner str.lower() finds (with no ODD_FOLDS in the text)
+_PLAIN_FOLDS = re.compile(r"[a-z0-9åäöéü ()\-]+")
+
+
+@lru_cache(maxsize=None)
+def _needles(cue: str) -> tuple[str, ...] | None:
+    """Lower-case literals one of which every match of the cue contains (None: no shortcut)."""
+    found = folded_needles(cue_pattern(cue))
+    return found if found is not None and all(_PLAIN_FOLDS.fullmatch(n) for n in found) else None
+
+
 def has(cue: str, text: str) -> bool:
-    """Whether any pattern of `cue` occurs in `text`."""
-    return _combined(cue).search(text) is not None
+    """Whether any pattern of `cue` occurs in `text` (a text without any of the cue's literals,
+    lower-cased, is not searched: the same answer, at the cost of one lower())."""
+    needles = _needles(cue)
+    if needles is not None and not has_odd_folds(text):
+        low = text.lower()
+        for n in needles:
+            if n in low:
+                break
+        else:
+            return False
+    return cue_pattern(cue).search(text) is not None
 
 
 # ---------------------------------------------------------------- sentences

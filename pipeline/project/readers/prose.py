@@ -90,14 +90,33 @@ WINDOW_AHEAD = 170
 MAX_WINDOWS = 6
 
 
-def _windows(text: str, cues: tuple[str, ...]) -> list[tuple[int, int]]:
-    """Merged spans of `text` around every occurrence of a cue, in text order."""
+_MAX_SPANS = 4 * MAX_WINDOWS
+
+
+def _occurrences(text: str, cue: str) -> list[int]:
+    """Where `cue` stands in `text` (the first _MAX_SPANS places)."""
+    found: list[int] = []
+    i = text.find(cue)
+    while i != -1 and len(found) < _MAX_SPANS:
+        found.append(i)
+        i = text.find(cue, i + 1)
+    return found
+
+
+def _windows(text: str, cues: tuple[str, ...], seen: dict[str, list[int]] | None = None) -> list[tuple[int, int]]:
+    """Merged spans of `text` around every occurrence of a cue, in text order. `seen` keeps each
+    cue's places for the page: the rules share many cues, and each is looked up once."""
     spans: list[tuple[int, int]] = []
     for cue in cues:
-        i = text.find(cue)
-        while i != -1 and len(spans) < 4 * MAX_WINDOWS:
+        places = seen.get(cue) if seen is not None else None
+        if places is None:
+            places = _occurrences(text, cue)
+            if seen is not None:
+                seen[cue] = places
+        for i in places:
+            if len(spans) >= _MAX_SPANS:
+                break
             spans.append((max(0, i - WINDOW_BACK), min(len(text), i + len(cue) + WINDOW_AHEAD)))
-            i = text.find(cue, i + 1)
     spans.sort()
     merged: list[tuple[int, int]] = []
     for lo, hi in spans:
@@ -108,14 +127,14 @@ def _windows(text: str, cues: tuple[str, ...]) -> list[tuple[int, int]]:
     return merged
 
 
-def _matches(rule: ProseRule, find: Finder, text: str) -> list[re.Match[str]]:
+def _matches(rule: ProseRule, find: Finder, text: str, seen: dict[str, list[int]] | None = None) -> list[re.Match[str]]:
     """The rule's matches in `text`. With cues, only the windows around the cues are searched
     (a page-wide search of a pattern that starts with a common word costs ~10x more); without
     cues, the prefilter's search finds the first match."""
     pattern = rule.pattern
     out: list[re.Match[str]] = []
     if rule.cues:
-        for lo, hi in _windows(text, rule.cues)[:MAX_WINDOWS]:
+        for lo, hi in _windows(text, rule.cues, seen)[:MAX_WINDOWS]:
             m = pattern.search(text, lo, hi)
             while m is not None:
                 out.append(m)
@@ -132,11 +151,12 @@ def read(seg: Segmented, template: str) -> list[Candidate]:
     """Candidates of every pattern that applies to the layout, from the page's prose lines."""
     prose = "\n".join(ln for _, ln in seg.prose_lines())
     out: list[Candidate] = []
+    cue_places: dict[str, list[int]] = {}
     for rule, find in zip(prose_rules(), prose_finders()):
         if not applies(rule, template):
             continue
         seen: set[str] = set()
-        for m in _matches(rule, find, prose):
+        for m in _matches(rule, find, prose, cue_places):
             value = " ".join(m.group("v").split()).strip(" ,;:")
             evidence = " ".join(m.group(0).split())[:EVIDENCE_MAX]
             problem = rule.problem
