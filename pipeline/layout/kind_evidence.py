@@ -188,15 +188,12 @@ def gather(text: str, seg: Segmented) -> Evidence:
 
     The cheap, decisive tests come first (a fund named at all, then the heading), so that the
     many pages that name no fund cost one literal scan."""
-    if not _has("fund", text) and not _has("kohesio", text[:KOHESIO_HEAD_CHARS]):
-        if _has("no_eu_money", text):
-            return Evidence("other", _fallback(seg), "not EU-funded (national or local money)")
-        return Evidence("other", _fallback(seg), "no EU fund named")
+    has_fund = _has("fund", text)
+    if not has_fund and not _has("kohesio", text[:KOHESIO_HEAD_CHARS]):
+        return _no_fund(text, seg)
     top, head = _top(seg.lines)
-    if not head.kohesio and not _has("fund", text):
-        if _has("no_eu_money", text):
-            return Evidence("other", _fallback(seg), "not EU-funded (national or local money)")
-        return Evidence("other", _fallback(seg), "no EU fund named")
+    if not head.kohesio and not has_fund:  # the cheap test saw 'kohesio' somewhere, not a header
+        return _no_fund(text, seg)
     named_funds = [name for name, f in funds() if f.search(text)]
     fund_text = "fund: " + (", ".join(named_funds[:3]) if named_funds else "Kohesio record")
     against = []
@@ -240,6 +237,13 @@ def gather(text: str, seg: Segmented) -> Evidence:
                         + " (" + "; ".join([fund_text, how] + facts_text) + ")")
     found = [fund_text] + (["funding stated"] if funded else []) + [how] + facts_text
     return Evidence("project", "kohesio" if head.kohesio else "owner_site", "; ".join(found), name)
+
+
+def _no_fund(text: str, seg: Segmented) -> Evidence:
+    """A page that names no EU fund (and is no Kohesio record): never a project page."""
+    if _has("no_eu_money", text):
+        return Evidence("other", _fallback(seg), "not EU-funded (national or local money)")
+    return Evidence("other", _fallback(seg), "no EU fund named")
 
 
 def _fallback(seg: Segmented) -> Template:
