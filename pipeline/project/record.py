@@ -27,6 +27,7 @@ class ProjectRow(TypedDict):
     diarienummer: str | None
     title: str | None
     owner: str | None
+    owner_name: str | None
     owner_unit: str | None
     owner_org_number: str | None
     contact_name: str | None
@@ -94,6 +95,7 @@ def project_row(
         diarienummer=v.diarienummer,
         title=v.title,
         owner=v.owner,
+        owner_name=v.owner_name,
         owner_unit=v.owner_unit,
         owner_org_number=v.owner_org_number,
         contact_name=v.contact_name,
