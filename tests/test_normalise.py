@@ -58,6 +58,7 @@ OWNER_NAME = [
     P("TCO", "TCO", id="one-word-acronym"),
     P("LÄNSSTYRELSEN I DALARNAS LÄN", "Länsstyrelsen i Dalarnas län", id="capitals-authority"),
     P("Stiftelsen Hemmet i Byn", "Stiftelsen Hemmet i Byn", id="mixed-case-kept"),
+    P("socialförvaltningen i Kalmar kommun", "Socialförvaltningen i Kalmar kommun", id="first-letter-capital"),
     P("", None, id="empty"),
 ]
 

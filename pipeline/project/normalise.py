@@ -103,7 +103,8 @@ def owner_name(owner: str | None) -> str | None:
     """The owner's canonical spelling, for grouping: one form however a page writes it.
 
     'BOTKYRKA KOMMUN' -> 'Botkyrka kommun'; 'Göteborgs Stad' -> 'Göteborgs stad' (kommun, stad,
-    län in lower case after a name); 'Lunds kommun Lunds kommun' -> 'Lunds kommun' (a repeated
+    län in lower case after a name); 'arbetsmarknadsförvaltningen i Malmö stad' -> 'Arbetsmarknads...'
+    (a name starts with a capital); 'Lunds kommun Lunds kommun' -> 'Lunds kommun' (a repeated
     name collapsed). A name in capitals is re-cased word by word from the gazetteer and
     data/owner_words.csv (short unknown words, or a name of one word, stay as acronyms: 'ABF',
     'KFUM'); with a longer unknown
@@ -133,7 +134,7 @@ def owner_name(owner: str | None) -> str | None:
                     return None  # no telling how the word is spelt
             out.append("-".join(parts))
         words = out
-        words[0] = words[0][:1].upper() + words[0][1:]
+    words[0] = words[0][:1].upper() + words[0][1:]  # a name starts with a capital
     return " ".join([words[0]] + [w.lower() if w.lower() in _SUFFIX_WORDS else w for w in words[1:]])
 
 
