@@ -155,3 +155,10 @@ def test_normalise_project(values: dict[str, str], expected: dict[str, Any], iss
     rec, got = _normalise(values)
     assert {k: rec[k] for k in expected} == expected
     assert got == issues
+
+
+def test_an_owner_without_canonical_spelling_is_an_issue() -> None:
+    for owner, codes in (("STIFTELSEN KRONOBERGSHUSET", ["owner_spelling_unknown"]), ("BOTKYRKA KOMMUN", [])):
+        values, issues = normalise_project(RawProject(values={"owner": owner}, evidence={"owner": owner}))
+        assert values.owner == owner
+        assert [i.code for i in issues if i.field == "owner_name"] == codes

@@ -207,6 +207,10 @@ def normalise_project(raw: RawProject, page_text: str = "") -> tuple[ProjectValu
                             field="diarienummer", evidence=ev.get("diarienummer")))
         dnr = ""
     owner, unit = clean_owner(v.get("owner", ""))
+    canonical = owner_name(owner)
+    if owner and canonical is None:
+        issues.append(issue("owner_spelling_unknown", f"no canonical spelling of {owner!r}: a word of it is unknown",
+                            field="owner_name", evidence=ev.get("owner")))
     org = _NON_DIGIT.sub("", v.get("owner_org_number", ""))
     org_number = (org[:6] + "-" + org[6:]) if len(org) == 10 else None
     if v.get("owner_org_number") and org_number is None:
@@ -286,7 +290,7 @@ def normalise_project(raw: RawProject, page_text: str = "") -> tuple[ProjectValu
         diarienummer=dnr or None,
         title=v.get("title") or None,
         owner=owner,
-        owner_name=owner_name(owner),
+        owner_name=canonical,
         owner_unit=unit,
         owner_org_number=org_number,
         contact_name=name or None,
