@@ -76,3 +76,52 @@ def test_an_option_that_re_extracts_everything_says_so(tmp_path: Path, option: l
     assert again.returncode == 0, again.stderr
     name = option[0].lstrip("-").replace("-", "_")
     assert f"extracted again because {name} changed" in again.stdout
+
+
+@pytest.fixture(scope="module")
+def extraction(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("cli") / "out"
+    done = pipeline("extract", str(RAW), "--out", str(out), "--workers", "1", "--quiet")
+    assert done.returncode == 0, done.stderr
+    return out
+
+
+def test_every_table_of_a_run_reads_typed_with_the_runs_version(extraction: Path) -> None:
+    """Through `python -m pipeline extract`: every integer column is Int64 in pandas and int64 in
+    Arrow, dates are dates, and every file's metadata holds the version runs.parquet records."""
+    import pandas as pd
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from pipeline.tables.schemas import load_schema
+
+    out = extraction
+    version = pd.read_parquet(out / "runs.parquet")["pipeline_version"].iloc[-1]
+    assert "+" in version
+    for table in table_names():
+        path = out / f"{table}.parquet"
+        df, schema = pd.read_parquet(path), pq.read_schema(path)
+        assert schema.metadata[b"pipeline_version"].decode() == version, table
+        for c in load_schema(table).columns:
+            if c.type == "int64":
+                assert str(df[c.name].dtype) == "Int64", (table, c.name)
+                assert schema.field(c.name).type == pa.int64(), (table, c.name)
+            elif c.type == "date32":
+                assert str(df[c.name].dtype) == "date32[day][pyarrow]", (table, c.name)
+
+
+def test_every_programme_name_written_is_a_verified_name(extraction: Path) -> None:
+    import pandas as pd
+
+    from pipeline.values.programmes import objectives
+
+    verified = {(o.kind, o.code, o.name) for o in objectives() if o.verified and o.name}
+    seen = 0
+    for table in ("project_pages", "projects", "calls"):
+        df = pd.read_parquet(extraction / f"{table}.parquet")
+        for kind in ("programme_area", "specific_objective"):
+            named = df[df[f"{kind}_name"].notna()]
+            for code, name in zip(named[kind], named[f"{kind}_name"]):
+                assert (kind, code, name) in verified, (table, code, name)
+                seen += 1
+    assert seen  # the sample pages have named codes
