@@ -169,6 +169,8 @@ PROGRAMME_CASES = [
     (None, [lv("programme_area", "1 Forskning och innovation")], ("1", None, None, None)),
     # no code at all
     (None, [lv("programme_area", "Hållbar tillväxt")], (None, None, None, None)),
+    ("23-017", [lv("programme_area", "C"), lv("specific_objective", "A1")],
+     ("C", "Minska risken för ekonomisk utsatthet", None, None)),  # A1 is no objective of area C
     # the two labels disagree: no objective
     ("2016/00321", [lv("programme_area", "2.1 Öka övergångarna till arbete"), lv("specific_objective", "2.2")],
      ("2", "Öka övergångarna till arbete", None, None)),

@@ -155,10 +155,11 @@ def _programme(by: dict[str, LabelValue], text: str, call_id: str | None, issues
         if c.objective is None:
             issues.append(issue("unknown_specific_objective", "no objective code in the Specifikt mål value",
                                 field="specific_objective", evidence=_clip(p.value)))
-        elif objective is not None and c.objective != objective:
+        elif (objective is not None and c.objective != objective) or (area and c.area and c.area != area):
             issues.append(issue("conflicting_values",
-                                f"objective {objective} in the Programområde value, {c.objective} labelled; "
-                                "neither kept", field="specific_objective", evidence=_clip(p.value)))
+                                f"{objective or 'area ' + str(area)} in the Programområde value, objective "
+                                f"{c.objective} labelled; the objective left empty",
+                                field="specific_objective", evidence=_clip(p.value)))
             objective = None
         else:
             objective = c.objective

@@ -4,7 +4,8 @@ The table lives in `data/programme_objectives.csv` (period, kind, code, name, lo
 eu_objective, verified, source, variants, note); this module only reads it and answers look-ups.
 Names are facts only when verified: a row has a name only with `verified` = yes and a source
 (the loader blanks any other; a test checks the file), so the tables never carry a name from
-memory. `variants` are other attested wordings, used to recognise a name, never written. Codes are reused across periods
+memory. `variants` are other attested wordings, used to recognise a name, never written.
+Codes are reused across periods
 ("1 Kompetensförsörjning" exists in 2007-2013 and 2014-2020), so look-ups return candidate
 lists (`values.period.infer_period` answers only when the evidence pins one period down).
 """
