@@ -11,6 +11,10 @@ Every answer is computed twice, once with pandas (`pd.read_parquet`) and once wi
 Copy any block into a notebook. Optional tables (project_municipalities, project_objectives)
 may be missing or empty: the script says so and answers with what there is.
 
+ESF money: `eu_grant_sek` is the EU grant of the project's `fund` (an AMIF or Regionalfonden
+project's grant is in it too), so the ESF questions keep fund in (ESF, ESF+) or unknown
+(`esf_grant`, `ESF_ONLY`), as the quality report does.
+
 Amounts are whole kronor (`eu_grant_sek`, Int64: missing stays <NA>, never 0.0). A project
 whose page does not state its grant counts as a project but adds no money; a group in which no
 project states its grant shows <NA> (pandas `sum(min_count=1)`, like SQL's `sum`).
@@ -26,6 +30,23 @@ import duckdb
 import pandas as pd
 
 COUNTIES_CSV = Path(__file__).resolve().parents[1] / "pipeline" / "places" / "data" / "counties.csv"
+
+
+ESF_FUNDS = ("ESF", "ESF+")
+# the same rule in SQL: a project of another fund adds no ESF money
+ESF_ONLY = "(fund is null or fund in ('ESF', 'ESF+'))"
+
+
+def esf_grant(projects: pd.DataFrame) -> pd.Series:
+    """Each project's ESF grant: <NA> when the project's (known) fund is another one."""
+    grant = projects["eu_grant_sek"].astype("Int64")
+    return grant.mask(projects["fund"].notna() & ~projects["fund"].isin(ESF_FUNDS))
+
+
+def esf_projects(out: Path) -> pd.DataFrame:
+    """project_key and its ESF grant (`eu_grant_sek` of ESF/ESF+ projects, else <NA>)."""
+    projects = pd.read_parquet(out / "projects.parquet", columns=["project_key", "fund", "eu_grant_sek"])
+    return projects.assign(eu_grant_sek=esf_grant(projects))[["project_key", "eu_grant_sek"]]
 
 
 def read(out: Path, table: str) -> pd.DataFrame | None:
@@ -118,8 +139,7 @@ def county_pairs_pandas(out: Path) -> pd.DataFrame | None:
 
 
 def county_pandas(out: Path, pairs: pd.DataFrame) -> pd.DataFrame:
-    projects = pd.read_parquet(out / "projects.parquet", columns=["project_key", "eu_grant_sek"])
-    df = pairs.merge(projects, on="project_key")
+    df = pairs.merge(esf_projects(out), on="project_key")
     table = df.groupby("county").agg(projects=("project_key", "nunique"), eu_grant_sek=("eu_grant_sek", grant_sum))
     table = table.reset_index().sort_values(["eu_grant_sek", "county"], ascending=[False, True])
     table["eu_grant_sek"] = table["eu_grant_sek"].astype("Int64")
@@ -147,7 +167,8 @@ def county_duckdb(out: Path, source: str) -> pd.DataFrame:
                 select distinct c.project_key, coalesce(n.lan, 'län ' || c.lanskod) as county
                 from codes c left join names n using (lanskod))"""
     return sql(pairs + f"""
-        select county, count(*) as projects, sum(p.eu_grant_sek)::bigint as eu_grant_sek
+        select county, count(*) as projects,
+               sum(case when {ESF_ONLY} then p.eu_grant_sek end)::bigint as eu_grant_sek
         from pairs join {pq(out, 'projects')} p using (project_key)
         group by county
         order by eu_grant_sek desc nulls last, county""")
@@ -162,8 +183,9 @@ def question_1(out: Path) -> bool:
     pm = read(out, "project_municipalities")
     source = "project_municipalities" if has_rows(pm) and not pairs.empty and _uses_pm(pm) else "municipality_codes"
     table = county_pandas(out, pairs)
-    ok = show(f"1. ESF money per county (eu_grant_sek, kronor; from {source})", table, county_duckdb(out, source))
-    projects = pd.read_parquet(out / "projects.parquet", columns=["project_key", "eu_grant_sek"])
+    ok = show(f"1. ESF money per county (eu_grant_sek of ESF/ESF+ projects, kronor; from {source})", table,
+              county_duckdb(out, source))
+    projects = esf_projects(out)
     per_project = pairs.groupby("project_key")["county"].nunique()
     multi = per_project[per_project > 1].index
     placed = projects[projects["project_key"].isin(pairs["project_key"])]
@@ -216,7 +238,9 @@ def question_2(out: Path) -> bool:
 
 def question_3(out: Path) -> bool:
     projects = pd.read_parquet(out / "projects.parquet",
-                               columns=["project_key", "title", "region", "eu_grant_sek", "municipalities"])
+                               columns=["project_key", "title", "region", "fund", "eu_grant_sek", "municipalities"])
+    projects["eu_grant_sek"] = esf_grant(projects)
+    projects = projects.drop(columns="fund")
     top = projects.dropna(subset=["eu_grant_sek"]).sort_values(["eu_grant_sek", "project_key"], ascending=[False, True])
     top = top.head(10).copy()
     top["municipalities"] = top["municipalities"].map(lambda m: ", ".join(m) if m is not None and len(m) else "")
@@ -224,7 +248,7 @@ def question_3(out: Path) -> bool:
         select project_key, title, region, eu_grant_sek,
                coalesce(array_to_string(municipalities, ', '), '') as municipalities
         from {pq(out, 'projects')}
-        where eu_grant_sek is not null
+        where eu_grant_sek is not null and {ESF_ONLY}
         order by eu_grant_sek desc, project_key
         limit 10""")
     return show("3. The ten largest projects by ESF grant (eu_grant_sek, kronor)", top, duck)
@@ -236,7 +260,7 @@ def main(argv: list[str] | None = None) -> int:
     if not (out / "projects.parquet").is_file():
         print(f"error: no projects.parquet in {out}/ (run `python -m pipeline extract` first)", file=sys.stderr)
         return 2
-    total = pd.read_parquet(out / "projects.parquet", columns=["eu_grant_sek"])["eu_grant_sek"]
+    total = esf_projects(out)["eu_grant_sek"]
     print(f"Tables in {out}/: {len(total)} projects, ESF grant stated for {int(total.notna().sum())}, "
           f"total {int(total.sum())} kr")
     ok = question_1(out)

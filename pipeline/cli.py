@@ -11,13 +11,14 @@ from __future__ import annotations
 
 import argparse
 import signal
+import textwrap
 import sqlite3
 import sys
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator, TypeVar
 
-EXIT_OK, EXIT_USAGE, EXIT_OUTPUT, EXIT_LOCKED, EXIT_INPUT, EXIT_SCHEDULER = 0, 2, 3, 4, 5, 6
+EXIT_OK, EXIT_FLOOR, EXIT_USAGE, EXIT_OUTPUT, EXIT_LOCKED, EXIT_INPUT, EXIT_SCHEDULER = 0, 1, 2, 3, 4, 5, 6
 EXIT_SIGINT, EXIT_SIGTERM = 130, 143
 T = TypeVar("T")
 
@@ -66,25 +67,39 @@ def _terminate_as_interrupt() -> Iterator[None]:
         signal.signal(signal.SIGTERM, old)
 
 
+EXIT_CODES = (  # every exit code of every command (README's table says the same; a test checks)
+    (EXIT_OK, "completed (extract: even if some pages were rejected, see pages.parquet)"),
+    (EXIT_FLOOR, "evaluate: a figure fell below its floor"),
+    (EXIT_USAGE, "usage error (bad or contradictory arguments, RAW_DIR missing, report: no tables)"),
+    (EXIT_OUTPUT, "the output could not be written"),
+    (EXIT_LOCKED, "another run holds the output folder (nothing touched)"),
+    (EXIT_INPUT, "RAW_DIR is empty or lost most of its known pages (tables left as they were)"),
+    (EXIT_SCHEDULER, "the Dask scheduler cannot be reached (nothing read or written)"),
+    (EXIT_SIGINT, "interrupted by SIGINT (tables left as they were)"),
+    (EXIT_SIGTERM, "interrupted by SIGTERM (tables left as they were)"),
+)
+EPILOG = "exit codes:\n" + "\n".join(f"  {code:<4} {what}" for code, what in EXIT_CODES)
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="python -m pipeline",
         description="Extract normalised records from scraped Swedish pages about EU-funded (ESF/ESF+) projects.",
+        epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
     ex = sub.add_parser(
         "extract",
         help="read every file under RAW_DIR and write Parquet tables to OUT_DIR",
-        description=(
+        description=textwrap.fill(
             "Read every file under RAW_DIR (recursively; text, HTML, JSON lines, WARC, gzip), "
-            "classify each page, extract project records and write the tables (pages, project_pages, projects, "
-            "issues, page_fields, project_municipalities, project_objectives, calls, regional_priorities; "
-            "runs.parquet logs every run) as Parquet to OUT_DIR. Every input file gets a row in pages.parquet "
-            "with its status and, if it was not extracted, the reason. Tables are replaced all at once, only "
-            "when the whole run succeeded. Exit codes: 0 completed (even with rejected pages), 2 usage error, "
-            "3 output not writable, 4 another run holds OUT_DIR, 5 RAW_DIR empty or most known pages gone, "
-            "6 Dask scheduler unreachable, 130/143 interrupted."
-        ),
+            "classify each page, extract project records and write the tables as Parquet to OUT_DIR: "
+            "pages, project_pages, projects, issues, page_fields, project_municipalities, project_objectives, "
+            "calls, regional_priorities, and runs (one row per run). Every input file gets a row in "
+            "pages.parquet with its status and, if it was not extracted, the reason. Tables are replaced all "
+            "at once, only when the whole run succeeded. An output folder inside RAW_DIR is not read.", 79),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog=EPILOG,
     )
     ex.add_argument("raw_dir", nargs="?", default="raw", type=Path, help="folder of page dumps (default: raw/)")
     ex.add_argument("--out", dest="out_dir", default="extracted", type=Path, help="output folder (default: extracted/)")
@@ -105,10 +120,12 @@ def build_parser() -> argparse.ArgumentParser:
                     help="accept an empty RAW_DIR, or one that lost more than half of the pages of earlier "
                          "runs (default: such a run exits 5 and leaves the tables as they were)")
     ex.add_argument("--keep-removed", action="store_true",
-                    help="keep pages deleted from RAW_DIR since the last run in the tables (default: they disappear)")
+                    help="keep pages deleted from RAW_DIR since the last run in the tables (default: they disappear); "
+                         "switching it on or off re-extracts every page, and the summary says so")
     ex.add_argument("--contacts", choices=["keep", "hash", "drop"], default="keep",
                     help="personal data (contact names, e-mails, phones): keep (default), hash (salted with "
-                         "$PIPELINE_CONTACT_SALT) or drop from every table")
+                         "$PIPELINE_CONTACT_SALT) or drop from every table; changing it re-extracts every page, and the "
+                         "summary says so")
     ex.add_argument("--log-format", choices=["text", "json"], default="text",
                     help="log lines on stderr: text (default) or json (one object per line, for schedulers)")
     ex.add_argument("--quiet", action="store_true", help="no summary")
@@ -215,6 +232,8 @@ def _extract(args: argparse.Namespace) -> int:
         return fail(EXIT_USAGE, "error: --engine dask needs --scheduler ADDRESS")
     if args.scheduler and args.engine != "dask":
         return fail(EXIT_USAGE, "error: --scheduler needs --engine dask (the local engine has no scheduler)")
+    if args.engine == "dask" and args.workers != "auto":
+        return fail(EXIT_USAGE, "error: --workers is for the local engine (a Dask cluster has its own workers)")
     from pipeline.batch.engine import SchedulerUnreachable
     from pipeline.batch.lock import Locked
     from pipeline.batch.run import InputVanished, run

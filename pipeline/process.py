@@ -130,7 +130,8 @@ def _add_places(result: PageResult, values: ProjectValues, seg: Any, key: str, s
     ones taken as the project's are returned for its project_pages row.
 
     On layouts that always end with a Kommun list, a page without the list was cut off: its
-    prose is not allowed to stand in for the list (the list may say otherwise).
+    prose is not allowed to stand in for the list (the list may say otherwise), and its lists
+    are null (unknown), not [] (the page names none).
     """
     listed: list[str] = next((items for heading, items in seg.lists.items() if heading.strip().casefold() in LIST_HEADINGS), [])
     # the Kommun list is passed as listed items; its lines are not prose
@@ -145,7 +146,8 @@ def _add_places(result: PageResult, values: ProjectValues, seg: Any, key: str, s
         for m in places.mentions
     ]
     chosen = project_municipalities(places)
-    if template in LIST_TEMPLATES and not listed and chosen:
+    cut_off = template in LIST_TEMPLATES and not listed
+    if cut_off and chosen:
         result.issues.append(issue("no_municipality_list",
                                    "the page has no Kommun list (cut off?); municipalities named in its prose "
                                    "are in project_municipalities but not taken as the project's",
@@ -175,6 +177,8 @@ def _add_places(result: PageResult, values: ProjectValues, seg: Any, key: str, s
                                     f"{m.kommun} ({m.lan}) is in {m.esf_region}, not in the page's region {region}",
                                     source_file=source_file, project_key=key, field="municipalities",
                                     evidence=m.evidence))
+    if cut_off:
+        return ProjectPlaces(municipalities=None, municipality_codes=None, counties=None, county_codes=None)
     return ProjectPlaces(municipalities=[m.kommun for m in chosen], municipality_codes=[m.kommunkod for m in chosen],
                          counties=county_names, county_codes=county_codes)
 

@@ -141,9 +141,48 @@ FIELD_CASES = [
     ("call_id", "", [lv("call_id", "2015/00080")], "2015/00080"),
     ("call_id", "Utlysningen har tilldelats diarienummer 2015/00080 och omfattar 1 kr.", [], "2015/00080"),
     ("call_id", "Medel från den förra utlysningen inom PO3 (2014-5040001).", [], None),
-    ("programme_area", "", [lv("programme_area", "3.1 Sysselsättningsinitiativet för unga")],
-     "3.1 Sysselsättningsinitiativet för unga"),
+    ("programme_area", "", [lv("programme_area", "3.1 Sysselsättningsinitiativet för unga")], "3"),
 ]
+
+
+# the programme columns of a call, as projects have them: codes, and verified names only
+# (call id or pair of labels -> area, area name, objective, objective name)
+PROGRAMME_CASES = [
+    # 2014-2020 call template: the objective's code before the area's name
+    ("2016/00321", [lv("programme_area", "3.1 Sysselsättningsinitiativet för unga")],
+     ("3", "Sysselsättningsinitiativet för unga", "3.1", "Sysselsättningsinitiativet för unga")),
+    ("2019/00111", [lv("programme_area", "2.3 Öka övergångarna till arbete")],
+     ("2", "Öka övergångarna till arbete", "2.3",
+      "Kvinnor och män som står särskilt långt från arbetsmarknaden ska komma i arbete, utbildning eller "
+      "närmare arbetsmarknaden")),
+    # a bare area code whose name differs between periods: the call id pins the period down
+    ("2015/00999", [lv("programme_area", "Programområde 2")], ("2", "Öka övergångarna till arbete", None, None)),
+    (None, [lv("programme_area", "2")], ("2", None, None, None)),
+    # both labels; a code without a verified name keeps its code only
+    ("23-017", [lv("programme_area", "C"), lv("specific_objective", "C1")],
+     ("C", "Minska risken för ekonomisk utsatthet", "C1", None)),
+    ("24-030", [lv("programme_area", "POA1: Kompetensutveckling för yrkesverksamma")],
+     ("A", None, "A1", None)),  # the words are no wording of A or A1: no names
+    ("24-030", [lv("specific_objective", "A1 Främja livslångt lärande")],
+     ("A", "Öka möjligheten till ett inkluderande och hållbart arbetsliv för alla", "A1", "Främja livslångt lärande")),
+    # another fund's area: a code with words that name no ESF area gets no name
+    (None, [lv("programme_area", "1 Forskning och innovation")], ("1", None, None, None)),
+    # no code at all
+    (None, [lv("programme_area", "Hållbar tillväxt")], (None, None, None, None)),
+    ("23-017", [lv("programme_area", "C"), lv("specific_objective", "A1")],
+     ("C", "Minska risken för ekonomisk utsatthet", None, None)),  # A1 is no objective of area C
+    # the two labels disagree: no objective
+    ("2016/00321", [lv("programme_area", "2.1 Öka övergångarna till arbete"), lv("specific_objective", "2.2")],
+     ("2", "Öka övergångarna till arbete", None, None)),
+]
+
+
+@pytest.mark.parametrize("call_id,pairs,expected", PROGRAMME_CASES)
+def test_programme_columns(call_id: str | None, pairs: list[LabelValue], expected: tuple[Any, ...]) -> None:
+    pairs = pairs + ([lv("call_id", call_id)] if call_id else [])
+    rec, _ = call("", pairs)
+    assert (rec["programme_area"], rec["programme_area_name"], rec["specific_objective"],
+            rec["specific_objective_name"]) == expected
 
 
 @pytest.mark.parametrize("key,text,pairs,expected", FIELD_CASES)

@@ -46,9 +46,15 @@ def grants(s: pd.Series) -> int:
     return int(s.astype("Int64").fillna(0).sum())
 
 
+def esf_only(projects: pd.DataFrame) -> pd.DataFrame:
+    """eu_grant_sek as ESF money: another fund's grant is not (the report's rule)."""
+    other = projects["fund"].notna() & ~projects["fund"].isin(["ESF", "ESF+"])
+    return projects.assign(eu_grant_sek=projects["eu_grant_sek"].astype("Int64").mask(other))
+
+
 def test_questions_agree_with_the_tables(extraction: Path) -> None:
     text = ask(extraction)
-    projects = pd.read_parquet(extraction / "projects.parquet")
+    projects = esf_only(pd.read_parquet(extraction / "projects.parquet"))
     assert f"{len(projects)} projects" in text
     assert f"total {grants(projects['eu_grant_sek'])} kr" in text
     assert text.count("DuckDB gives the same table.") >= 3
@@ -106,3 +112,29 @@ def test_runs_on_an_empty_dump(tmp_path: Path) -> None:
 def test_no_tables_is_a_usage_error(tmp_path: Path) -> None:
     proc = subprocess.run([sys.executable, str(SCRIPT), str(tmp_path)], capture_output=True, text=True, timeout=120)
     assert proc.returncode == 2 and "projects.parquet" in proc.stderr
+
+
+def test_esf_questions_leave_other_funds_grants_out(tmp_path: Path) -> None:
+    """eu_grant_sek holds an AMIF or Regionalfonden project's grant too: the ESF totals,
+    counties and largest projects count ESF/ESF+ (and unknown-fund) projects only."""
+    from pipeline.tables.write import to_arrow
+    import pyarrow.parquet as pq
+
+    out = tmp_path / "out"
+    out.mkdir()
+    rows = [
+        dict(project_key="e", source_files=["e"], fund="ESF", eu_grant_sek=100, title="E", municipalities=["Nacka"],
+             municipality_codes=["0182"]),
+        dict(project_key="p", source_files=["p"], fund="ESF+", eu_grant_sek=10, title="P", municipalities=["Nacka"],
+             municipality_codes=["0182"]),
+        dict(project_key="u", source_files=["u"], fund=None, eu_grant_sek=1, title="U"),
+        dict(project_key="a", source_files=["a"], fund="AMIF", eu_grant_sek=5000, title="A", municipalities=["Nacka"],
+             municipality_codes=["0182"]),
+    ]
+    pq.write_table(to_arrow("projects", rows), out / "projects.parquet")
+    text = ask(out)
+    assert "total 111 kr" in text
+    county = section(text, "1")[1:]
+    assert len(county) == 1 and county[0].split()[-2:] == ["3", "110"]  # 3 projects, ESF money of two
+    top = [ln.split()[0] for ln in section(text, "3")[1:]]
+    assert top == ["e", "p", "u"]

@@ -13,6 +13,7 @@ from pipeline.project.normalise import (
     assign_programme_period,
     clean_owner,
     normalise_project,
+    owner_name,
     programme_area_code,
     project_key,
 )
@@ -39,6 +40,32 @@ CLEAN_OWNER = [
 @pytest.mark.parametrize(("text", "expected"), CLEAN_OWNER)
 def test_clean_owner(text: str, expected: tuple[str | None, str | None]) -> None:
     assert clean_owner(text) == expected
+
+
+# owner as written -> owner_name (the canonical spelling, for grouping), one row per shape
+OWNER_NAME = [
+    P("HUDDINGE KOMMUN", "Huddinge kommun", id="capitals-municipality"),
+    P("Huddinge Kommun", "Huddinge kommun", id="capital-K"),
+    P("Huddinge kommun", "Huddinge kommun", id="already-canonical"),
+    P("Västerås Stad", "Västerås stad", id="capital-S"),
+    P("ÖRNSKÖLDSVIKS KOMMUN", "Örnsköldsviks kommun", id="capitals-genitive"),
+    P("SALA KOMMUN SALA KOMMUN", "Sala kommun", id="repeated-capitals"),
+    P("Kalix kommun KALIX KOMMUN", "Kalix kommun", id="repeated-mixed-prefers-written-case"),
+    P("REGION JÄMTLAND HÄRJEDALEN", "Region Jämtland Härjedalen", id="capitals-region"),
+    P("SAMORDNINGSFÖRBUNDET ÖSTRA SÖDERTÖRN", None, id="capitals-unknown-long-word"),
+    P("FOLKHÖGSKOLAN I KALMAR LÄN", "Folkhögskolan i Kalmar län", id="capitals-function-words"),
+    P("ABF GÄVLE", "ABF Gävle", id="capitals-acronym-kept"),
+    P("TCO", "TCO", id="one-word-acronym"),
+    P("LÄNSSTYRELSEN I DALARNAS LÄN", "Länsstyrelsen i Dalarnas län", id="capitals-authority"),
+    P("Stiftelsen Hemmet i Byn", "Stiftelsen Hemmet i Byn", id="mixed-case-kept"),
+    P("socialförvaltningen i Kalmar kommun", "Socialförvaltningen i Kalmar kommun", id="first-letter-capital"),
+    P("", None, id="empty"),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), OWNER_NAME)
+def test_owner_name(text: str, expected: str | None) -> None:
+    assert owner_name(text) == expected
 
 
 AREA_CODE = [
@@ -128,3 +155,10 @@ def test_normalise_project(values: dict[str, str], expected: dict[str, Any], iss
     rec, got = _normalise(values)
     assert {k: rec[k] for k in expected} == expected
     assert got == issues
+
+
+def test_an_owner_without_canonical_spelling_is_an_issue() -> None:
+    for owner, codes in (("STIFTELSEN KRONOBERGSHUSET", ["owner_spelling_unknown"]), ("BOTKYRKA KOMMUN", [])):
+        values, issues = normalise_project(RawProject(values={"owner": owner}, evidence={"owner": owner}))
+        assert values.owner == owner
+        assert [i.code for i in issues if i.field == "owner_name"] == codes

@@ -68,16 +68,20 @@ def test_goal_and_target_rows(body: str, expected: list[tuple[str, str | None, s
     assert _rows(body) == expected
 
 
+_NAME_2_2 = "Underlätta etablering i arbetslivet och öka deltagandet för unga (15-24 år) kvinnor och män"
 CODE_CASES = [
     # (programme_area, specific_objective, period, expected code rows)
     ("Programområde 2 Ökat arbetskraftsutbud", None, None, [("programme_area", "2", "Ökat arbetskraftsutbud")]),
     # the record's period decides; without it the pair is not used to guess one (the record
     # leaves the period empty when its evidence disagrees or the fund is not the ESF)
-    ("2", "2.2", None, [("programme_area", "2", None), ("specific_objective", "2.2", None)]),
-    ("2", "2.2", "2014-2020", [("programme_area", "2", "Ökade övergångar till arbete"),
-                               ("specific_objective", "2.2", None)]),
+    # (2.2 exists in one programme only: its verified name needs no period)
+    ("2", "2.2", None, [("programme_area", "2", None), ("specific_objective", "2.2", _NAME_2_2)]),
+    ("2", "2.2", "2014-2020", [("programme_area", "2", "Öka övergångarna till arbete"),
+                               ("specific_objective", "2.2", _NAME_2_2)]),
     ("2", None, None, [("programme_area", "2", None)]),  # period unknown: no name
-    ("2", None, "2014-2020", [("programme_area", "2", "Ökade övergångar till arbete")]),
+    ("2", None, "2014-2020", [("programme_area", "2", "Öka övergångarna till arbete")]),
+    ("A", "A1A", None, [("programme_area", "A", "Öka möjligheten till ett inkluderande och hållbart arbetsliv för alla"),
+                        ("specific_objective", "A1A", None)]),  # A1A: code attested, no source names it
     ("1.1 Kompetensförsörjning", None, None, [("programme_area", "1", "Kompetensförsörjning")]),
     ("C", "C1", None, [("programme_area", "C", "Minska risken för ekonomisk utsatthet"),
                        ("specific_objective", "C1", None)]),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import re
+from pathlib import Path
 
 import pytest
 
@@ -13,7 +14,8 @@ from pipeline.values.programmes import DATA, PERIODS, lookup_area, lookup_object
 def test_table_is_well_formed() -> None:
     with DATA.open(encoding="utf-8", newline="") as fh:
         rows = list(csv.DictReader(fh))
-    assert rows and set(rows[0]) == {"period", "kind", "code", "name", "area", "eu_code", "note"}
+    assert rows and set(rows[0]) == {"period", "kind", "code", "name", "long_name", "area", "eu_objective",
+                                     "verified", "source", "variants", "note"}
     keys = [(r["period"], r["kind"], r["code"]) for r in rows]
     assert len(keys) == len(set(keys)), "duplicate code within a period"
     areas = {(r["period"], r["code"]) for r in rows if r["kind"] == "programme_area"}
@@ -22,8 +24,66 @@ def test_table_is_well_formed() -> None:
         assert r["kind"] in {"programme_area", "specific_objective"}
         if r["area"]:
             assert (r["period"], r["area"]) in areas, r
+        assert r["verified"] in {"yes", "no"}, r
         if not r["name"]:
             assert r["note"], f"blank name needs a note: {r}"
+            assert not r["long_name"] and not r["variants"], f"wordings of an unnamed code: {r}"
+
+
+def test_no_name_without_verification() -> None:
+    """A name, long name or variant is written only with verified = yes and a source URL."""
+    with DATA.open(encoding="utf-8", newline="") as fh:
+        for r in csv.DictReader(fh):
+            if r["name"] or r["long_name"] or r["variants"]:
+                assert r["verified"] == "yes", r
+                assert all(u.strip().startswith("http") for u in r["source"].split("|")), r
+            if r["verified"] == "no":
+                assert not r["name"], r
+    for o in objectives():
+        assert o.verified or not (o.name or o.long_name or o.variants), o
+
+
+REFERENCE = Path(__file__).resolve().parents[2] / "shared" / "reference" / "programme_objectives.csv"
+
+
+@pytest.mark.skipif(not REFERENCE.exists(), reason="no ../shared/reference")
+def test_names_are_the_reference_names() -> None:
+    """Every code of the verified reference table is here, with its name, long name, EU numeral
+    and verification; codes the reference does not have carry no name (except the EU numerals of
+    a verified objective, named as it)."""
+    with REFERENCE.open(encoding="utf-8", newline="") as fh:
+        ref = {(r["period"], r["level"], r["code"]): r for r in csv.DictReader(fh)}
+    ours = {(o.period, o.kind, o.code): o for o in objectives()}
+    for key, r in ref.items():
+        o = ours[key]
+        assert (o.name, o.long_name or "", o.eu_objective or "", o.verified) == (
+            r["name_sv"], r["long_name_sv"], r["eu_objective"], r["verified"] == "yes"), key
+    by_numeral = {(r["period"], r["eu_objective"]): r for r in ref.values() if r["eu_objective"]}
+    for key, o in ours.items():
+        if key in ref or not o.name:
+            continue
+        named_as = by_numeral.get((o.period, o.code))
+        assert named_as is not None and o.name == named_as["name_sv"], f"unverified name for {key}: {o.name}"
+
+
+# a page's wording of a name -> the verified name written (or nothing)
+NAME_CASES = [
+    ("Programområde 2 Ökade övergångar till arbete", "2014-2020", ("2", "Öka övergångarna till arbete")),
+    ("2.3 Öka övergångarna till arbete", "2014-2020", ("2", "Öka övergångarna till arbete")),
+    ("Programområde D: Öka kapaciteten i glesbygden", None, ("D", "Öka kapaciteten i den glesa geografin")),
+    ("F Fast Care", None, ("F", "Fast-Care")),
+    ("4", "2014-2020", ("4", "")),  # the code is known, its name is not
+    ("Careers", None, None),  # a name is matched as whole words
+]
+
+
+@pytest.mark.parametrize("text,period,expected", NAME_CASES)
+def test_area_names_are_verified_names(text: str, period: str | None, expected: tuple[str, str] | None) -> None:
+    got = lookup_area(text, period)
+    if expected is None:
+        assert got == []
+    else:
+        assert [(o.code, o.name) for o in got] == [expected]
 
 
 # (input, period filter, expected (period, code) candidates)

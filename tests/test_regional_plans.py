@@ -78,7 +78,7 @@ PLAN_CASES = [
      "Västsverige", "2021-2027", ["VI: Främja livslångt lärande för alla.", "VII: Uppmuntra aktiv inkludering."]),
     # objectives only mentioned: names from the reference table
     ("Regional handlingsplan för Övre Norrland\nVi prioriterar särskilt mål VII.", "Övre Norrland", None,
-     ["VII: Uppmuntra aktiv inkludering"]),
+     ["VII: Uppmuntra till aktiv inkludering"]),
     # two periods mentioned: no period
     ("Handlingsplan för Stockholm\nFörra perioden 2014-2020 och nu 2021–2027.", "Stockholm", None, []),
 ]

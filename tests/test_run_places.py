@@ -59,3 +59,35 @@ def test_unknown_list_item_is_an_issue_not_a_municipality() -> None:
     r = process_page(_page(["Eskilstuna", "Järvafältet"], region="Östra Mellansverige"))
     assert r.project is not None and r.project["municipalities"] == ["Eskilstuna"]
     assert any(i.code == "unknown_municipality" and "Järvafältet" in i.message for i in r.issues)
+
+
+# The list columns' one meaning: [] = the page names none, None = unknown (the page is cut off
+# before the Kommun list its layout always ends with).
+COLON_PAGE = """Projekt Vägen framåt
+
+Projektägare: Exempelföreningen
+Diarienummer: 2016/00123
+Beviljat ESF-stöd: 1 000 000 kr
+Projektperiod: 2016-01-01 till 2017-12-31
+Region: Nationellt
+
+Sammanfattning
+
+Projektet arbetar med kompetens för {who}.
+"""
+
+
+def _list_columns(text: str) -> tuple[object, ...]:
+    r = process_page(Page(source_file="p.txt", sha256="x", n_bytes=len(text), text=text))
+    assert r.project is not None
+    return tuple(r.project[c] for c in ("municipalities", "municipality_codes", "counties", "county_codes"))
+
+
+def test_a_page_cut_off_before_its_kommun_list_has_null_lists() -> None:
+    text = HEAD.format(region="Östra Mellansverige").rsplit("Kommun", 1)[0]
+    assert _list_columns(text) == (None, None, None, None)
+
+
+def test_a_page_naming_no_place_has_empty_lists() -> None:
+    assert _list_columns(COLON_PAGE.format(who="anställda")) == ([], [], [], [])
+    assert _list_columns(COLON_PAGE.format(who="unga i Norrköping")) == (["Norrköping"], ["0581"], ["Östergötlands län"], ["05"])

@@ -144,7 +144,8 @@ def test_single_page_projects_equal_merge_projects(tmp_path_factory: pytest.Temp
 
 
 def test_codes_travel_with_the_names(tmp_path: Path) -> None:
-    """Empty codes stay [] when the page has names; without names they become null like any []."""
+    """Codes come from the page whose names they are ([] names included: the page names none);
+    without names (null: unknown) they are the page's codes as they are."""
     rows: list[dict[str, Any]] = [
         dict(project_key="a", source_file="a", municipalities=["Nacka"], municipality_codes=[]),
         dict(project_key="b", source_file="b", municipalities=[], municipality_codes=[]),
@@ -153,7 +154,8 @@ def test_codes_travel_with_the_names(tmp_path: Path) -> None:
         dict(project_key="e", source_file="e", municipalities=["", None], municipality_codes=None)]
     batch = _read_back("project_pages", rows, tmp_path / "pp.parquet").to_batches()[0]
     got = single_page_projects(batch, arrow_schema("projects"))
-    assert got.column("municipality_codes").to_pylist() == [[], None, ["0182"], [""], None]
+    assert got.column("municipality_codes").to_pylist() == [[], [], ["0182"], [""], None]
+    assert got.column("municipalities").to_pylist() == [["Nacka"], [], [], None, ["", None]]
     assert got.column("source_files").to_pylist() == [["a"], ["b"], ["c"], ["d"], ["e"]]
     assert got.column("n_pages").to_pylist() == [1] * 5
 

@@ -467,7 +467,8 @@ def _append_run(out_dir: Path, raw_dir: Path, started: datetime, version: str, s
             old = None
     if old is not None:
         try:  # stay in Arrow: converting old rows to Python would import pandas for timestamps
-            table = pa.concat_tables([old.select(new.schema.names).cast(new.schema), new])
+            table = pa.concat_tables([old.select(new.schema.names).cast(new.schema), new]).replace_schema_metadata(
+                new.schema.metadata)  # this run's version and pandas types, not the first run's
         except (pa.ArrowInvalid, KeyError, ValueError):  # an older runs schema: rebuild the rows
             table = to_arrow("runs", old.to_pylist() + [row])
     write_new_file(out_dir, "runs.parquet", lambda fh: pq.write_table(table, fh))

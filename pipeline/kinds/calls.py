@@ -27,10 +27,13 @@ from pipeline.kinds.call_readers import sentences as _sentences
 from pipeline.values.amounts import find_amounts, parse_amount_detailed
 from pipeline.values.dates import find_dates, find_ranges, parse_date
 from pipeline.models import Issue, LabelValue, issue
+from pipeline.values.period import infer_period
+from pipeline.values.programmes import programme_codes, verified_name, wording_matches
 from pipeline.values.regions import canonical_region, region_variants
 
 CALL_KEYS = (
-    "call_id", "title", "region", "programme_area", "specific_objective", "amount_sek", "opens",
+    "call_id", "title", "region", "programme_area", "programme_area_name", "specific_objective",
+    "specific_objective_name", "amount_sek", "opens",
     "closes", "cofinancing_required_pct", "project_start_earliest", "project_start_latest",
     "project_end_latest",
 )
@@ -120,6 +123,63 @@ def _prose_area(text: str, issues: list[Issue]) -> str | None:
         issues.append(issue("ambiguous_programme_area", "several programme areas named for the call",
                             field="programme_area", evidence=_clip(", ".join(sorted(areas)))))
     return None
+
+
+_CALL_ID_2127 = re.compile(r"\d{2}-\d{3}(?:-[A-Z]?\d{1,3})?")
+
+
+def _programme(by: dict[str, LabelValue], text: str, call_id: str | None, issues: list[Issue]) -> dict[str, Any]:
+    """Programme area and specific objective as codes, with their verified names (as projects).
+
+    The Programområde value of a call carries the objective's code before the area's name
+    ("3.1 Sysselsättningsinitiativet för unga"), so it gives both codes. A name is written
+    only when the programme period pins it down (or every period names the code alike), and
+    only when the words after the code, if any, are an attested wording of the area's or the
+    objective's name: another fund's "1 Forskning och innovation" gets no ESF name."""
+    area = objective = None
+    written: list[str] = []
+    p = by.get("programme_area")
+    if p:
+        c = programme_codes(p.value)
+        area, objective = c.area, c.objective
+        if c.written:
+            written.append(c.written)
+        if area is None and objective is None:
+            issues.append(issue("unknown_programme_area", "no programme area code in the Programområde value",
+                                field="programme_area", evidence=_clip(p.value)))
+    else:
+        area = _prose_area(text, issues)
+    p = by.get("specific_objective")
+    if p:
+        c = programme_codes(p.value)
+        if c.objective is None:
+            issues.append(issue("unknown_specific_objective", "no objective code in the Specifikt mål value",
+                                field="specific_objective", evidence=_clip(p.value)))
+        elif (objective is not None and c.objective != objective) or (area and c.area and c.area != area):
+            issues.append(issue("conflicting_values",
+                                f"{objective or 'area ' + str(area)} in the Programområde value, objective "
+                                f"{c.objective} labelled; the objective left empty",
+                                field="specific_objective", evidence=_clip(p.value)))
+            objective = None
+        else:
+            objective = c.objective
+            area = area or c.area
+            if c.written:
+                written.append(c.written)
+    label = "2021-2027" if call_id and _CALL_ID_2127.fullmatch(call_id) else None
+    period, _ = infer_period(diarienummer=call_id, programme_area=area, specific_objective=objective,
+                             programme_period_label=label)
+    named = all(
+        (area and wording_matches("programme_area", area, w, period))
+        or (objective and wording_matches("specific_objective", objective, w, period))
+        for w in written
+    )
+    return {
+        "programme_area": area,
+        "programme_area_name": verified_name("programme_area", area, period) if named else None,
+        "specific_objective": objective,
+        "specific_objective_name": verified_name("specific_objective", objective, period) if named else None,
+    }
 
 
 # ---------------------------------------------------------------- amount
@@ -273,11 +333,7 @@ def extract_call(text: str, pairs: Sequence[LabelValue]) -> tuple[dict[str, Any]
     rec["title"] = " ".join(title_pair.value.split()) if title_pair else first_title_line(text)
     rec["call_id"] = _call_id(by, text, rec["title"], issues)
     rec["region"] = _region(by, text, issues)
-    for f in ("programme_area", "specific_objective"):
-        p = by.get(f)
-        rec[f] = " ".join(p.value.split()) if p else None
-    if rec["programme_area"] is None:
-        rec["programme_area"] = _prose_area(text, issues)
+    rec.update(_programme(by, text, rec["call_id"], issues))
     sentences = _sentences(body_text(text))  # read by the amount, the project window and the call window
     rec["amount_sek"] = _amount(by, sentences, issues)
     rec["cofinancing_required_pct"] = _cofinancing(text, issues)

@@ -6,17 +6,21 @@ field, the reason and the text: precision before recall.
 
 from __future__ import annotations
 
+import csv
 import hashlib
 import re
 import unicodedata
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 from typing import NamedTuple
 
 from pipeline.values.amounts import parse_amount_detailed
 from pipeline.values.dates import date_problem, parse_date, parse_period
 from pipeline.project.fields import RawProject
 from pipeline.models import Issue, issue
+from pipeline.places.gazetteer import counties, variants
+from pipeline.resources import data_file
 from pipeline.values.period import infer_period
 from pipeline.values.regions import canonical_region, region_nuts2
 
@@ -73,6 +77,67 @@ def clean_owner(text: str) -> tuple[str | None, str | None]:
     return s, None
 
 
+@lru_cache(maxsize=1)
+def _name_words() -> dict[str, str]:
+    """Upper-case word -> its spelling in organisation names: the gazetteer's place words (with
+    their genitive, "Botkyrkas") and `data/owner_words.csv` (organisation and function words)."""
+    words: dict[str, str] = {}
+    places = [v.variant for v in variants()] + [c.lan for c in counties()]
+    for name in places:
+        for w in re.split(r"[\s-]+", name):
+            if w and w[0].isupper():
+                words.setdefault(w.upper(), w)
+                if not w.endswith("s"):
+                    words.setdefault((w + "s").upper(), w + "s")
+    with data_file("owner_words.csv").open(encoding="utf-8", newline="") as fh:
+        for r in csv.DictReader(fh):
+            words[r["word"].upper()] = r["word"]
+    return words
+
+
+_SUFFIX_WORDS = frozenset({"kommun", "stad", "län"})
+_LETTERS = re.compile(r"[^\W\d_]")
+
+
+def owner_name(owner: str | None) -> str | None:
+    """The owner's canonical spelling, for grouping: one form however a page writes it.
+
+    'BOTKYRKA KOMMUN' -> 'Botkyrka kommun'; 'Göteborgs Stad' -> 'Göteborgs stad' (kommun, stad,
+    län in lower case after a name); 'arbetsmarknadsförvaltningen i Malmö stad' -> 'Arbetsmarknads...'
+    (a name starts with a capital); 'Lunds kommun Lunds kommun' -> 'Lunds kommun' (a repeated
+    name collapsed). A name in capitals is re-cased word by word from the gazetteer and
+    data/owner_words.csv (short unknown words, or a name of one word, stay as acronyms: 'ABF',
+    'KFUM'); with a longer unknown
+    word there is no telling its spelling, and the result is None (the owner column keeps it).
+    """
+    if not owner or not owner.strip():
+        return None
+    words = owner.split()
+    half = len(words) // 2
+    if half and len(words) % 2 == 0 and [w.casefold() for w in words[:half]] == [w.casefold() for w in words[half:]]:
+        words = words[half:] if words[:half] == [w.upper() for w in words[:half]] else words[:half]
+    letters = "".join(_LETTERS.findall(" ".join(words)))
+    if letters.isupper() and any(len(w) >= 4 for w in words):
+        known = _name_words()
+        out = []
+        for w in words:
+            parts = []
+            for part in w.split("-"):
+                core = part.strip(".,()&/")
+                if not _LETTERS.search(core):
+                    parts.append(part)
+                elif core in known or core.upper() in known:
+                    parts.append(part.replace(core, known.get(core, known.get(core.upper(), core))))
+                elif len(core) <= 3 or len(words) == 1:
+                    parts.append(part)  # an acronym ("ABF", a one-word "KFUM")
+                else:
+                    return None  # no telling how the word is spelt
+            out.append("-".join(parts))
+        words = out
+    words[0] = words[0][:1].upper() + words[0][1:]  # a name starts with a capital
+    return " ".join([words[0]] + [w.lower() if w.lower() in _SUFFIX_WORDS else w for w in words[1:]])
+
+
 def project_key(diarienummer: str | None, title: str | None, owner: str | None) -> str:
     """The diarienummer when known, else a stable hash of normalised title + owner."""
     if diarienummer:
@@ -100,6 +165,7 @@ class ProjectValues:
     diarienummer: str | None = None
     title: str | None = None
     owner: str | None = None
+    owner_name: str | None = None
     owner_unit: str | None = None
     owner_org_number: str | None = None
     contact_name: str | None = None
@@ -141,6 +207,10 @@ def normalise_project(raw: RawProject, page_text: str = "") -> tuple[ProjectValu
                             field="diarienummer", evidence=ev.get("diarienummer")))
         dnr = ""
     owner, unit = clean_owner(v.get("owner", ""))
+    canonical = owner_name(owner)
+    if owner and canonical is None:
+        issues.append(issue("owner_spelling_unknown", f"no canonical spelling of {owner!r}: a word of it is unknown",
+                            field="owner_name", evidence=ev.get("owner")))
     org = _NON_DIGIT.sub("", v.get("owner_org_number", ""))
     org_number = (org[:6] + "-" + org[6:]) if len(org) == 10 else None
     if v.get("owner_org_number") and org_number is None:
@@ -220,6 +290,7 @@ def normalise_project(raw: RawProject, page_text: str = "") -> tuple[ProjectValu
         diarienummer=dnr or None,
         title=v.get("title") or None,
         owner=owner,
+        owner_name=canonical,
         owner_unit=unit,
         owner_org_number=org_number,
         contact_name=name or None,

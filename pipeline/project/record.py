@@ -27,6 +27,7 @@ class ProjectRow(TypedDict):
     diarienummer: str | None
     title: str | None
     owner: str | None
+    owner_name: str | None
     owner_unit: str | None
     owner_org_number: str | None
     contact_name: str | None
@@ -54,20 +55,21 @@ class ProjectRow(TypedDict):
     background: str | None
     objectives_text: str | None
     target_groups_text: str | None
-    municipalities: list[str]
-    municipality_codes: list[str]
-    counties: list[str]
-    county_codes: list[str]
+    municipalities: list[str] | None
+    municipality_codes: list[str] | None
+    counties: list[str] | None
+    county_codes: list[str] | None
 
 
 @dataclass(frozen=True)
 class ProjectPlaces:
-    """The municipalities and counties taken as the project's (names and codes in step)."""
+    """The municipalities and counties taken as the project's (names and codes in step): [] when
+    the page names none, None when it is cut off before its list (unknown)."""
 
-    municipalities: list[str]
-    municipality_codes: list[str]
-    counties: list[str]
-    county_codes: list[str]
+    municipalities: list[str] | None
+    municipality_codes: list[str] | None
+    counties: list[str] | None
+    county_codes: list[str] | None
 
 
 def project_row(
@@ -94,6 +96,7 @@ def project_row(
         diarienummer=v.diarienummer,
         title=v.title,
         owner=v.owner,
+        owner_name=v.owner_name,
         owner_unit=v.owner_unit,
         owner_org_number=v.owner_org_number,
         contact_name=v.contact_name,

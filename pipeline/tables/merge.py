@@ -53,7 +53,10 @@ def merge_projects(page_rows: list[dict[str, Any]]) -> tuple[list[dict[str, Any]
             if col in merged:
                 continue
             values = [(r["source_file"], r.get(col)) for r in rows if r.get(col) not in (None, [], "")]
-            merged[col] = values[0][1] if values else None
+            if values:
+                merged[col] = values[0][1]
+            else:  # a list no page fills: [] when a page names none, null when no page knows
+                merged[col] = [] if any(r.get(col) == [] for r in rows) else None
             distinct = {repr(v) for _, v in values} if len(values) > 1 else ()  # one page cannot disagree
             if len(distinct) > 1:
                 issues.append(issue(
@@ -72,13 +75,12 @@ def merge_projects(page_rows: list[dict[str, Any]]) -> tuple[list[dict[str, Any]
 
 
 def _blank_to_null(col: pa.Array) -> pa.Array:
-    """Null where the value is "" or [] (what `merge_projects` skips as missing)."""
+    """Null where the value is "" (what `merge_projects` skips as missing); a list keeps its []
+    (the page names none; null is unknown)."""
     if pa.types.is_string(col.type):
         empty = pc.equal(col, "")
-    elif pa.types.is_list(col.type):
-        empty = pc.equal(pc.list_value_length(col), 0)
     else:
-        return col  # no other Arrow type holds a value equal to "" or []
+        return col  # no other Arrow type holds a value equal to "", and [] stays []
     return pc.if_else(empty, pa.scalar(None, col.type), col)
 
 
@@ -87,7 +89,7 @@ def single_page_projects(pages: pa.RecordBatch, schema: pa.Schema) -> pa.Table:
     computed column-wise in Arrow: one projects row per page row, in the same order.
 
     Most projects have one page, and for them the merge is only a renaming: no ordering,
-    no disagreement, "" and [] become null (the municipality codes stay with their names)."""
+    no disagreement, "" becomes null (the municipality codes stay with their names)."""
     n = pages.num_rows
     available = set(pages.schema.names)
     cols: dict[str, pa.Array] = {

@@ -47,9 +47,10 @@ class TableSchema:
 
     @property
     def needs_pandas_types(self) -> bool:
-        """Nullable integer or date columns: pandas reads them as float/object unless the file
-        carries pandas metadata asking for Int64 / Arrow dates."""
-        return any(c.nullable and c.type in ("int64", "date32") for c in self.columns)
+        """Integer or nullable date columns: pandas reads them as float/int64/object unless the
+        file carries pandas metadata asking for Int64 / Arrow dates (every integer column is
+        Int64, nullable or not, so that a column's dtype never depends on its table)."""
+        return any(c.type == "int64" or (c.nullable and c.type == "date32") for c in self.columns)
 
     @property
     def names(self) -> list[str]:

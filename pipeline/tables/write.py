@@ -20,7 +20,7 @@ from typing import Any, Iterable, Iterator
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from pipeline import __version__
+from pipeline.batch.fingerprint import extraction_version
 from pipeline.tables.publish import publish
 from pipeline.tables.schemas import SCHEMA_VERSION, load_schema
 
@@ -68,8 +68,9 @@ def _ts(value: Any) -> Any:
 
 @lru_cache(maxsize=None)
 def arrow_schema(table: str) -> pa.Schema:
-    """The table's Arrow schema with the pandas metadata that makes pandas read nullable
-    integers as Int64 and dates as dates (computed once from an empty frame)."""
+    """The table's Arrow schema with the pandas metadata that makes pandas read every integer
+    column as Int64 and dates as dates (computed once from an empty frame), and the full
+    pipeline version (as in runs.parquet: package version + fingerprint of code and data)."""
     schema = load_schema(table)
     base = schema.to_arrow()
     meta: dict[bytes, bytes] = {}
@@ -80,7 +81,7 @@ def arrow_schema(table: str) -> pa.Schema:
         empty = pa.Table.from_pylist([], schema=base).to_pandas(types_mapper=types.get)
         meta = dict(pa.Table.from_pandas(empty, schema=base, preserve_index=False).schema.metadata or {})
     meta.update({b"table": table.encode(), b"schema_version": SCHEMA_VERSION.encode(),
-                 b"pipeline_version": __version__.encode()})
+                 b"pipeline_version": extraction_version().encode()})
     return base.with_metadata(meta)
 
 

@@ -1,7 +1,11 @@
 """ESF programme reference data: programme areas and specific objectives of the three periods.
 
-The table lives in `data/programme_objectives.csv` (period, kind, code, name, area, eu_code,
-note); this module only reads it and answers look-ups. Codes are reused across periods
+The table lives in `data/programme_objectives.csv` (period, kind, code, name, long_name, area,
+eu_objective, verified, source, variants, note); this module only reads it and answers look-ups.
+Names are facts only when verified: a row has a name only with `verified` = yes and a source
+(the loader blanks any other; a test checks the file), so the tables never carry a name from
+memory. `variants` are other attested wordings, used to recognise a name, never written.
+Codes are reused across periods
 ("1 Kompetensförsörjning" exists in 2007-2013 and 2014-2020), so look-ups return candidate
 lists (`values.period.infer_period` answers only when the evidence pins one period down).
 """
@@ -26,28 +30,43 @@ class Objective:
     period: str
     kind: str  # "programme_area" | "specific_objective"
     code: str
-    name: str
+    name: str  # the verified short name, "" when no source names the code
     area: str | None
-    eu_code: str | None = None
+    eu_objective: str | None = None  # the EU numeral (VI, VII) where a Swedish source prints it
     note: str | None = None
+    long_name: str | None = None
+    verified: bool = False
+    source: str | None = None
+    variants: tuple[str, ...] = ()
+
+    @property
+    def wordings(self) -> tuple[str, ...]:
+        """Every attested wording of the name (what a page may write after the code)."""
+        return tuple(w for w in (self.name, self.long_name or "", *self.variants) if w)
 
 
 @lru_cache(maxsize=1)
 def objectives() -> tuple[Objective, ...]:
     """All rows of the reference table."""
     with DATA.open(encoding="utf-8", newline="") as fh:
-        return tuple(
-            Objective(
-                period=r["period"],
-                kind=r["kind"],
-                code=r["code"],
-                name=r["name"],
-                area=r["area"] or None,
-                eu_code=r["eu_code"] or None,
-                note=r["note"] or None,
-            )
-            for r in csv.DictReader(fh)
-        )
+        rows = list(csv.DictReader(fh))
+    out = []
+    for r in rows:
+        verified = r["verified"] == "yes" and bool(r["source"].strip())
+        out.append(Objective(
+            period=r["period"],
+            kind=r["kind"],
+            code=r["code"],
+            name=r["name"] if verified else "",
+            area=r["area"] or None,
+            eu_objective=r["eu_objective"] or None,
+            note=r["note"] or None,
+            long_name=(r["long_name"] or None) if verified else None,
+            verified=verified,
+            source=r["source"] or None,
+            variants=tuple(v.strip() for v in r["variants"].split("|") if v.strip()) if verified else (),
+        ))
+    return tuple(out)
 
 
 def _norm(s: str) -> str:
@@ -79,13 +98,16 @@ def _split_code(text: str) -> tuple[str | None, str]:
     return m.group("code"), m.group("rest").strip(" .:-–")
 
 
-def _name_matches(name: str, text: str) -> bool:
-    if not name or not text:
-        return False
-    n, t = _norm(name), _norm(text)
+def _name_matches(o: Objective, text: str) -> bool:
+    """`text` is (or starts with, or is a long enough start of) one of `o`'s attested wordings."""
+    t = _norm(text) if text else ""
     if not t:
         return False
-    return n == t or t.startswith(n) or (len(t) >= 8 and n.startswith(t))
+    for name in o.wordings:
+        n = _norm(name)
+        if n == t or (t.startswith(n) and not t[len(n)].isalnum()) or (len(t) >= 8 and n.startswith(t)):
+            return True
+    return False
 
 
 def _filter(rows: list[Objective], period: str | None) -> list[Objective]:
@@ -106,13 +128,13 @@ def lookup_area(code_or_text: str, period: str | None = None) -> list[Objective]
     elif code is not None:
         cands = [a for a in areas if a.code == code]
     else:
-        cands = [a for a in areas if _name_matches(a.name, rest)]
+        cands = [a for a in areas if _name_matches(a, rest)]
     if rest and code is not None:
-        named = [a for a in cands if _name_matches(a.name, rest)]
+        named = [a for a in cands if _name_matches(a, rest)]
         if named:
             cands = named
-        elif cands and all(a.name for a in cands) and any(
-            _name_matches(a.name, rest) for a in areas
+        elif cands and all(a.wordings for a in cands) and any(
+            _name_matches(a, rest) for a in areas
         ):
             # the name belongs to another area: a contradiction, no candidates
             return []
@@ -128,5 +150,53 @@ def lookup_objective(code_or_text: str, period: str | None = None) -> list[Objec
     if code is not None:
         cands = [o for o in objs if o.code.upper() == code.upper()]
     else:
-        cands = [o for o in objs if _name_matches(o.name, rest)]
+        cands = [o for o in objs if _name_matches(o, rest)]
     return _filter(cands, period)
+
+
+_OBJECTIVE_FORM = re.compile(r"\d\.\d|[A-F]\d[A-Z]?")
+_AREA_FORM = re.compile(r"\d|[A-F]")
+
+
+@dataclass(frozen=True)
+class ProgrammeCodes:
+    """The codes a programme-area or objective value carries, and the words after them."""
+
+    area: str | None
+    objective: str | None
+    written: str
+
+
+def programme_codes(text: str) -> ProgrammeCodes:
+    """'3.1 Sysselsättningsinitiativet för unga' -> area 3, objective 3.1 (call pages print the
+    objective's code before its area's name); 'Programområde D' -> area D; 'A1A' -> area A,
+    objective A1A; 'Särskilt mål VI' -> objective VI (an EU numeral names no area)."""
+    code, rest = _split_code(text or "")
+    if code is None:
+        return ProgrammeCodes(None, None, rest)
+    if _OBJECTIVE_FORM.fullmatch(code):
+        return ProgrammeCodes(code[0], code, rest)
+    if _AREA_FORM.fullmatch(code):
+        return ProgrammeCodes(code, None, rest)
+    return ProgrammeCodes(None, code, rest)  # a roman numeral
+
+
+def _rows_of(kind: str, code: str, period: str | None) -> list[Objective]:
+    return [o for o in objectives() if o.kind == kind and o.code == code and (period is None or o.period == period)]
+
+
+def verified_name(kind: str, code: str | None, period: str | None = None) -> str | None:
+    """The verified name of a programme area or objective code: only when every programme that
+    has the code (in `period`, when known) names it, and all the same way; else None."""
+    if not code:
+        return None
+    rows = _rows_of(kind, code, period)
+    names = {o.name for o in rows}
+    if not rows or "" in names or len(names) != 1:
+        return None
+    return names.pop()
+
+
+def wording_matches(kind: str, code: str, written: str, period: str | None = None) -> bool:
+    """`written` is an attested wording of the name of `code` (in `period`, when known)."""
+    return any(_name_matches(o, written) for o in _rows_of(kind, code, period))
