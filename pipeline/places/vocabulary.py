@@ -52,6 +52,8 @@ PARTNER_PREPOSITIONS = _words("partner_preposition")
 # rule 3: the project works "i X"
 WHOLE_SV = _words("whole_sv")
 PROJECT_SUBJECTS = _words("project_subject")
+WORK_SUBJECTS = _words("work_subject")
+AUXILIARIES = _words("auxiliary")
 ENGLISH_PROJECT = _words("english_project")
 ENGLISH_DETERMINERS = _words("english_determiner")
 ORG_ENDINGS = _GROUPS["org_ending"]  # (a tuple: str.endswith takes one)
