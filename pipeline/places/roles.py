@@ -54,6 +54,7 @@ from pipeline.places.vocabulary import (
     AUXILIARIES,
     CONTEXT_PREPOSITIONS,
     COUNTY_SUFFIX,
+    ENGLISH_COUNTY_SUFFIX,
     ENGLISH_DETERMINERS,
     ENGLISH_PROJECT,
     EXPLAINERS,
@@ -157,14 +158,26 @@ class Place:
 # --- acceptance --------------------------------------------------------------------------
 
 
+def county_stem(key: tuple[str, ...], suffix: str | None) -> str | None:
+    """The county code when `key` followed by `suffix` names a county: "Gävleborgs län",
+    "Uppsala county", "Jönköping County" (English drops the genitive -s of "Jönköpings län")."""
+    stems = place_index().county_stems
+    code = stems.get(key)
+    if code is None and suffix in ENGLISH_COUNTY_SUFFIX and key:
+        code = stems.get(key[:-1] + (key[-1] + "s",))
+    return code
+
+
 @lru_cache(maxsize=65536)
 def verdict(name: Name, suffix: str | None) -> Verdict | None:
     """The name's kind and status from how it is written and the word after it (cached: the
     same names and next words come back on every page)."""
     index = place_index()
     key, caps, kinds = name.key, name.caps, name.kinds
-    if suffix in COUNTY_SUFFIX and key in index.county_stems:
-        return Verdict(True, "county", index.county_stems[key], suffix, caps, False, False, False, "ok", "")
+    if suffix in COUNTY_SUFFIX:
+        county = county_stem(key, suffix)
+        if county is not None:
+            return Verdict(True, "county", county, suffix, caps, False, False, False, "ok", "")
     if "county" in kinds:
         own_suffix = key[-1] if key[-1] in COUNTY_SUFFIX else None  # "Gotlands län"
         return Verdict(False, "county", kinds["county"].code, own_suffix, caps, False, False, False, "ok", "")
@@ -217,7 +230,6 @@ def _only_separators(s: Scan, a: int, b: int) -> bool:
 def _resolve_ellipsis(s: Scan, items: list[Place]) -> None:
     """"Hallands och Västragötalands län", "Stenungsunds och Tjörns kommuner": the generic
     word at the end of a coordinated list applies to every item of the list."""
-    stems = place_index().county_stems
     for idx in range(len(items) - 1, -1, -1):
         last = items[idx]
         county = last.kind == "county" and last.suffix in COUNTY_SUFFIX
@@ -232,8 +244,9 @@ def _resolve_ellipsis(s: Scan, items: list[Place]) -> None:
             if not _only_separators(s, prev.end, name_end):
                 break
             key = tuple(s.lower[prev.start : prev.end])
-            if county and key in stems:
-                prev.kind, prev.code, prev.status, prev.reason = "county", stems[key], "ok", ""
+            stem = county_stem(key, last.suffix) if county else None
+            if stem is not None:
+                prev.kind, prev.code, prev.status, prev.reason = "county", stem, "ok", ""
             elif county and prev.kind == "county":
                 pass
             elif munis and prev.kind == "muni" and not prev.long_form:

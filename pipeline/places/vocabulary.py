@@ -29,6 +29,7 @@ def _words(group: str) -> frozenset[str]:
 MUNI_SUFFIX = _words("muni_suffix")
 MUNI_PLURAL = _words("muni_plural")
 COUNTY_SUFFIX = _words("county_suffix")
+ENGLISH_COUNTY_SUFFIX = _words("english_county_suffix")
 GENERIC_WORDS = _words("generic")
 SEPARATORS = _words("separator")
 SENTENCE_END = _words("sentence_end")
