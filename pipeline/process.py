@@ -138,7 +138,7 @@ def _add_places(result: PageResult, values: ProjectValues, seg: Any, key: str, s
     list_lines = {x.casefold() for x in listed} | LIST_HEADINGS if listed else set()
     prose = "\n".join(ln for _, ln in seg.prose_lines() if not list_lines or strip_bullet(ln).casefold() not in list_lines)
     owner = ", ".join(x for x in (values.owner, values.owner_unit) if x) or None
-    places = find_places(prose, listed_items=listed, owner=owner)
+    places = find_places(prose, listed_items=listed, owner=owner, title=values.title)
     result.rows["project_municipalities"] = [
         {"project_key": key, "source_file": source_file, "kommunkod": m.kommunkod, "kommun": m.kommun,
          "lanskod": m.lanskod, "lan": m.lan, "esf_region": m.esf_region, "nuts2": m.nuts2,
