@@ -69,6 +69,7 @@ def _patterns() -> dict[str, re.Pattern[str]]:
         "list_end": re.compile(rf"^(?:{c['list_end']})(?!{_W})", re.IGNORECASE),
         "no_split": re.compile(rf"^(?:{c['no_split']})(?!{_W})", re.IGNORECASE),
         "plan": re.compile(c["plan"], re.IGNORECASE),
+        "preposition": re.compile(rf"(?<!{_W})(?:{c['preposition']})(?!{_W})", re.IGNORECASE),
     }
 
 
@@ -192,7 +193,9 @@ def split_items(value: str) -> list[str]:
 
     Kept as one item unless it has a comma, every part is a short phrase (8 words or fewer)
     and no part starts like an explanation of the previous one ("utrikes födda, allt från
-    nyanlända till ..."); commas inside parentheses do not split."""
+    nyanlända till ..."); commas inside parentheses do not split. A one-word part after a part
+    with a preposition may be that preposition's object ("anställda inom vård och omsorg",
+    "inom vård, skola och omsorg"): such a cut is not made."""
     v = _clean_item(value)
     masked = re.sub(r"\([^()]*\)", lambda m: "\0" * len(m.group()), v)
     cuts = [m.start() for m in re.finditer(r"[,;]", masked)]
@@ -200,13 +203,27 @@ def split_items(value: str) -> list[str]:
         return [v]
     bounds = [-1, *cuts, len(v)]
     spans = [(bounds[i] + 1, bounds[i + 1]) for i in range(len(bounds) - 1)]
+    prep = _patterns()["preposition"]
+
+    def objects_of_preposition(parts: list[str]) -> bool:
+        """A one-word part whose nearest longer part before it has a preposition."""
+        longer = None
+        for p in parts:
+            if len(p.split()) > 1:
+                longer = p
+            elif longer is not None and prep.search(longer):
+                return True
+        return False
+
     a, b = spans[-1]
     last = re.search(r"\s(?:och|samt|&)\s", masked[a:b])
     if last:
-        spans[-1:] = [(a, a + last.start()), (a + last.end(), b)]
+        left, right = v[a:a + last.start()], v[a + last.end():b].strip().rstrip(".")
+        if not objects_of_preposition([left, right]):
+            spans[-1:] = [(a, a + last.start()), (a + last.end(), b)]
     parts = [v[x:y].strip().rstrip(".").strip() for x, y in spans]
     no_split = _patterns()["no_split"]
-    if any(not p or len(p.split()) > 8 or no_split.match(p) for p in parts):
+    if any(not p or len(p.split()) > 8 or no_split.match(p) for p in parts) or objects_of_preposition(parts):
         return [v]
     return parts
 
@@ -324,6 +341,26 @@ def _plan_region(text: str) -> str | None:
     found = {variants_[m.group(1).casefold()] for m in pat.finditer(text)}
     found.discard("Nationellt")
     return found.pop() if len(found) == 1 else None
+
+
+def _plan_title_region(text: str) -> str | None:
+    """The region of a plan's title line ("Regional handlingsplan för socialfonden i Norra
+    Mellansverige 2014-2020"): a short line naming the plan and exactly one region, before the
+    first list label. Such a page is that region's plan, whatever region names stand above it
+    (a menu) or below it."""
+    pat = _plan_region_pattern()
+    variants_ = region_variants()
+    p = _patterns()
+    for raw in text.splitlines():
+        s = " ".join(raw.split())
+        if p["label"].match(s):
+            return None
+        if not s or len(s) > 120 or s.endswith((".", "!", "?", ":")) or not p["plan"].search(s):
+            continue
+        found = {variants_[m.group(1).casefold()] for m in pat.finditer(s)}
+        if len(found) == 1:
+            return found.pop()
+    return None
 
 
 def _is_intro(s: str) -> bool:
@@ -458,17 +495,20 @@ def read_regional_plan(text: str) -> tuple[list[dict[str, Any]], list[Issue]]:
     no rows when no region is found."""
     if not text or not text.strip():
         return [], []
-    blocks, issues = _read_blocks(text, None)
-    # a lone region line (a project page's "Region" value) is not a plan block
-    blocks = [b for b in blocks if b.has_content() or b.counties]
-    if not blocks:
-        if not _patterns()["plan"].search(text):
-            return [], []
-        region = _plan_region(text)
-        if region is None:
-            return [], []
+    region = _plan_title_region(text)
+    if region is None:
+        blocks, issues = _read_blocks(text, None)
+        # a lone region line (a project page's "Region" value) is not a plan block
+        blocks = [b for b in blocks if b.has_content() or b.counties]
+        if not blocks:
+            region = _plan_region(text) if _patterns()["plan"].search(text) else None
+            if region is None:
+                return [], []
+    if region is not None:
         blocks, issues = _read_blocks(text, region)
         main = blocks[0]
+        # a county line in a one-region plan opens a block only when something is listed under it
+        blocks = [main] + [b for b in blocks[1:] if b.has_content()]
         if main.counties is None and region != "Nationellt":
             main.counties, problem = counties_in_prose(text, region)
             if problem:
