@@ -203,6 +203,12 @@ NOISE_CASES = [
     # a menu of the regions above the plan does not move its content to the last menu item
     ("Stockholm\nÖstra Mellansverige\nSydsverige\n\n" + H("Övre Norrland") + "Målgrupper: unga",
      [("Övre Norrland", None, ["unga"], None)]),
+    # a sentence starting like a label above the title does not hide the title
+    ("Insatser för unga i hela landet\n" + H("Västsverige") + "Målgrupper: unga",
+     [("Västsverige", None, ["unga"], None)]),
+    # a list label before any title: the page is read as an overview, a plan title below does not count
+    ("Stockholm\nMålgrupper: unga\n\nRegional handlingsplan för Sydsverige",
+     [("Stockholm", None, ["unga"], None)]),
     # news teasers after the plan, under their own heading
     (H("Västsverige") + "Åtgärder:\n- praktik\n\nNyheter\n- Ny utlysning om kompetens\n- Beviljade projekt 2023",
      [("Västsverige", None, None, ["praktik"])]),

@@ -353,7 +353,8 @@ def _plan_title_region(text: str) -> str | None:
     p = _patterns()
     for raw in text.splitlines():
         s = " ".join(raw.split())
-        if p["label"].match(s):
+        label = p["label"].match(s)
+        if label and (label.group("colon") or not label.group("rest")):
             return None
         if not s or len(s) > 120 or s.endswith((".", "!", "?", ":")) or not p["plan"].search(s):
             continue
