@@ -24,7 +24,7 @@ from pipeline.project.record import ProjectPlaces, project_row
 from pipeline.project.objectives import extract_objectives
 from pipeline.places import find_places, project_municipalities
 from pipeline.values.programmes import lookup_area, lookup_objective
-from pipeline.kinds.regional_plans import extract_regional_priorities
+from pipeline.kinds.regional_plans import read_regional_plan
 from pipeline.layout.sections import section_texts, split_sections
 from pipeline.layout.segment import segment, strip_bullet
 from pipeline.project.validate import validate_project
@@ -69,8 +69,9 @@ def _process(page: Page) -> PageResult:
         result.issues.extend(i.located(page.source_file, call.get("call_id")) for i in call_issues)
         return result
     if cls.page_kind == "regional_plan":
-        rows = extract_regional_priorities(text)
+        rows, plan_issues = read_regional_plan(text)
         result.rows["regional_priorities"] = [{"source_file": page.source_file, **r} for r in rows]
+        result.issues.extend(i.located(page.source_file, None) for i in plan_issues)
         if not rows:
             result.status, result.reason = "skipped", "regional plan page without a recognisable region"
         return result

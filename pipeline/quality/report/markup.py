@@ -32,6 +32,12 @@ def fmt_sek(v: Any) -> str:
 
 
 def fmt_pct(share: float) -> str:
+    """0.4567 -> '46 %'; a share that is not zero never shows as '0 %' ('<1 %'), nor a share
+    short of all as '100 %' ('>99 %')."""
+    if 0 < share < 0.005:
+        return "<1\u00a0%"
+    if 0.995 <= share < 1:
+        return ">99\u00a0%"
     return f"{100 * share:.0f}\u00a0%"
 
 
@@ -66,9 +72,11 @@ def img(png: bytes) -> str:
 
 
 def table(head: list[str], rows: list[str], cls: str = "") -> str:
+    """A table in its own horizontal scroll container: a table wider than the page (a long
+    path, many columns) scrolls instead of running off the page."""
     c = f' class="{cls}"' if cls else ""
     th = "".join(f"<th>{esc(h)}</th>" for h in head)
-    return f"<table{c}><thead><tr>{th}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
+    return f'<div class="scroll"><table{c}><thead><tr>{th}</tr></thead><tbody>{"".join(rows)}</tbody></table></div>'
 
 
 def note(text: str) -> str:
