@@ -12,8 +12,9 @@ column a page contributes to, before its rows are stored in the state or written
   web-address query strings and the page's contacts' names masked;
 - `source_url` (every column named *_url) keeps scheme, host and path only.
 The names are those the page gives for its contacts: the contact_name, person names under
-contact labels in its fact block and in contact issues, and names right after a contact word
-in its text ('Kontakta projektledaren Anna Berg'), except the page's own owner.
+contact labels in its fact block and in contact issues, the person a contact's first.last@
+address names, and names right after a contact word in its text ('Kontakta projektledaren
+Anna Berg'), except the page's own owner.
 """
 
 from __future__ import annotations
@@ -36,7 +37,11 @@ __all__ = ["POLICIES", "SALT_ENV", "ContactPolicy", "apply_policy", "apply_to_re
 # identifiers: the state and the tables are keyed on them (a file name is the operator's to choose)
 _IDS = frozenset({"source_file", "source_files", "page_sha256", "project_key"})
 _FIELD_KIND = {"contact_name": "name", "contact_email": "email", "contact_phone": "phone"}
-_QUOTED = re.compile(r"'[^'\n]*'|\"[^\"\n]*\"")
+# a value quoted in an issue message (as repr() quotes it; the ' of "person's" opens none)
+_QUOTED = re.compile(r"(?<!\w)(?:'[^'\n]*'|\"[^\"\n]*\")(?!\w)")
+# an address of the form first.last@ names its person: 'anna.berg@...' -> 'Anna Berg'
+_NAME_ADDRESS = re.compile(r"^([a-zåäöéü]{2,})(?:[._-]([a-zåäöéü]{2,}))?[._-]([a-zåäöéü]{2,})\s*(?:@|[(\[{<]\s*(?:at|a|@)\s*[)\]}>])",
+                           re.IGNORECASE)
 
 
 def personal_columns(table: str) -> set[str]:
@@ -96,21 +101,30 @@ def page_names(result: PageResult) -> set[str]:
             names.add(str(row["contact_name"]))
         owners.update(" ".join(str(row[k]).split()).casefold() for k in ("owner", "owner_unit") if row.get(k))
         texts.extend(s for k, v in row.items() if k not in _IDS for s in _strings(v))
+        if row.get("contact_email"):
+            names.update(_address_name(str(row["contact_email"])))
     for r in result.rows.get("page_fields", []):
         if _is_contact_row("page_fields", r) and r.get("value"):
-            name = person_name(str(r["value"]))
-            if name:
-                names.add(name)
+            value = str(r["value"])
+            names.update(n for n in (person_name(value), *_address_name(value)) if n)
     for i in result.issues:
         texts.extend(s for s in (i.message, i.evidence) if s)
-        if i.field == "contact_name":
-            names.update(n for n in (person_name(q[1:-1]) for q in _QUOTED.findall(i.message)) if n)
+        if i.field in _FIELD_KIND:
+            for q in _QUOTED.findall(i.message):
+                names.update(n for n in (person_name(q[1:-1]), *_address_name(q[1:-1])) if n)
     for t, rows in result.rows.items():
         texts.extend(s for r in rows for k, v in r.items() if k not in _IDS for s in _strings(v))
     texts.extend(s for s in (result.reason, result.kind_evidence) if s)
     for s in texts:
-        names.update(n for n in person_names_in(s) if " ".join(n.split()).casefold() not in owners)
-    return names
+        names.update(person_names_in(s))
+    return {n for n in names if " ".join(n.split()).casefold() not in owners}  # an owner is no person
+
+
+def _address_name(value: str) -> list[str]:
+    """The person a contact's e-mail address names ('anna.berg@kommun.se' -> 'Anna Berg'), if
+    it has the first.last form."""
+    m = _NAME_ADDRESS.match(value.strip())
+    return [" ".join(w.capitalize() for w in m.groups() if w)] if m else []
 
 
 def _mask_row(table: str, row: dict[str, Any], policy: ContactPolicy, names: tuple[str, ...]) -> dict[str, Any]:
@@ -143,8 +157,12 @@ def _mask_row(table: str, row: dict[str, Any], policy: ContactPolicy, names: tup
 
 
 def _quoted(policy: ContactPolicy, kind: str, value: str) -> str:
+    """A value quoted in a contact issue's message, masked as what it is (a contact_name that is
+    an e-mail address is masked as one)."""
     if not value:
         return value
+    shape = _kind(value)
+    kind = shape if shape in ("email", "phone") else kind
     return DROPPED.get(kind, DROPPED["text"]) if policy.mode == "drop" else policy.token(kind, value)
 
 
