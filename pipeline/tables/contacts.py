@@ -23,7 +23,7 @@ import dataclasses
 import re
 from typing import TYPE_CHECKING, Any, Iterator, cast
 
-from pipeline.models import Issue, PageResult
+from pipeline.models import PageResult
 from pipeline.tables.personal import POLICIES, SALT_ENV, ContactPolicy, DROPPED, find_personal, is_contact_label, \
     person_names_in
 from pipeline.tables.schemas import load_schema
@@ -189,6 +189,9 @@ def apply_to_result(result: PageResult, policy: ContactPolicy | str) -> PageResu
                               kind_evidence=pol.mask(result.kind_evidence, names))
     if result.project is not None:
         out.project = cast("ProjectRow", _mask_row("project_pages", cast(dict[str, Any], result.project), pol, names))
-    out.issues = [Issue(**_mask_row("issues", dataclasses.asdict(i), pol, names)) for i in result.issues]
+    out.issues = []
+    for i in result.issues:
+        masked = _mask_row("issues", dataclasses.asdict(i), pol, names)
+        out.issues.append(dataclasses.replace(i, message=masked["message"], evidence=masked["evidence"]))
     out.rows = {t: apply_policy(t, rows, pol, names) for t, rows in result.rows.items()}
     return out
