@@ -196,7 +196,7 @@ def _report(args: argparse.Namespace) -> int:
 
 
 def _extract(args: argparse.Namespace) -> int:
-    from pipeline.tables.personal import SALT_ENV, SHORT_SALT, ContactPolicy, MissingSalt, masked_log
+    from pipeline.tables.personal import SALT_ENV, SHORT_SALT, ContactPolicy, MissingSalt, masked_log, masked_warnings
 
     policy = ContactPolicy()
     log = _logger(args.log_format)
@@ -231,7 +231,7 @@ def _extract(args: argparse.Namespace) -> int:
     from pipeline.batch.run import InputVanished, run
 
     try:
-        with _terminate_as_interrupt(), _library_messages_as_log(args.log_format, log):
+        with _terminate_as_interrupt(), _library_messages_as_log(args.log_format, log), masked_warnings(policy):
             summary = run(
                 raw_dir, args.out_dir, max_bytes=args.max_bytes, workers=workers, engine=args.engine,
                 scheduler=args.scheduler, full=args.full, keep_removed=args.keep_removed,

@@ -434,3 +434,21 @@ def test_a_new_policy_or_salt_extracts_every_page_again(tmp_path: Path, monkeypa
     second = pd.read_parquet(out / "project_pages.parquet")["contact_name"].dropna().tolist()
     assert len(first) == len(second) and not set(first) & set(second)  # re-hashed with the new salt
     assert not any(SALT.casefold() in t.casefold() for f in out.rglob("*") if f.is_file() for t in _decoded(f))
+
+
+def test_log_lines_and_warnings_are_masked(monkeypatch: pytest.MonkeyPatch) -> None:
+    import warnings
+
+    from pipeline.tables.personal import masked_log, masked_warnings
+
+    lines: list[tuple[str, dict[str, object]]] = []
+    log = masked_log(lambda event, data: lines.append((event, data)), DROP)
+    log("warning", {"message": "page quotes ulla.sten@by.se", "nested": {"phone": ["ring 070-222 33 44"]}, "n": 3})
+    assert lines == [("warning", {"message": "page quotes [e-post]", "nested": {"phone": ["ring [telefon]"]}, "n": 3})]
+    shown: list[str] = []
+    monkeypatch.setattr(warnings, "showwarning", lambda message, *args, **kwargs: shown.append(str(message)))
+    with masked_warnings(HASH):
+        warnings.showwarning("a page with 070-222 33 44", UserWarning, "x.py", 1)
+    assert shown == ["a page with " + HASH.token("phone", "0702223344")]
+    keep = ContactPolicy()
+    assert masked_log(log, keep) is log

@@ -18,9 +18,11 @@ import hashlib
 import hmac
 import os
 import re
+import warnings
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any, Callable, Iterable, Literal, Mapping
+from typing import Any, Callable, Iterable, Iterator, Literal, Mapping
 from urllib.parse import urlsplit, urlunsplit
 
 from pipeline.resources import data_file
@@ -300,3 +302,21 @@ def masked_log(log: Callable[[str, dict[str, Any]], None], policy: ContactPolicy
         return value
 
     return lambda event, data: log(event, masked(data))
+
+
+@contextmanager
+def masked_warnings(policy: ContactPolicy) -> Iterator[None]:
+    """Python warnings shown during a run have the policy applied to their message too."""
+    if policy.mode == "keep":
+        yield
+        return
+    shown = warnings.showwarning
+
+    def show(message: Any, category: Any, filename: str, lineno: int, file: Any = None, line: Any = None) -> None:
+        shown(policy.mask(str(message)) or "", category, filename, lineno, file, line)
+
+    warnings.showwarning = show
+    try:
+        yield
+    finally:
+        warnings.showwarning = shown
