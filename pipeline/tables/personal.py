@@ -84,7 +84,7 @@ def _cued_name() -> re.Pattern[str]:
     """A person's name right after a contact word: 'Kontaktperson: Anna Berg', 'kontakta
     projektledaren Anna Berg', 'Projektledare är Anna Berg' (the word may be inflected)."""
     words = "|".join(re.escape(w) for w in _contact_words())
-    return re.compile(r"(?i:(?<!\w)(?:" + words + r")\w{0,4})[ \u00a0]*(?:[:–-][ \u00a0]*|\n[ \u00a0]*|(?i:är)[ \u00a0]+)?"
+    return re.compile(r"(?i:(?<!\w)(?:" + words + r")\w{0,4})[ \u00a0]{0,3}(?:[:–-][ \u00a0]{0,3}|\n[ \u00a0]{0,3}|(?i:är)[ \u00a0]{1,3})?"
                       r"(?P<name>" + _NAME + r")(?!\w)(?![ \u00a0]*\d)")
 
 
