@@ -8,13 +8,11 @@ from __future__ import annotations
 
 import base64
 import html
-import re
-from typing import Any
+from typing import Any, Iterable
 
 from pipeline.quality.report.numbers import as_int, is_filled
+from pipeline.tables.personal import ContactPolicy
 
-_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
-_PHONE = re.compile(r"(?<![\w/])(?:\+46|0)\d{1,3}[\s-]?\d{2,3}(?:[\s-]?\d{2,3}){1,3}(?![\w/])")
 
 
 def esc(v: Any) -> str:
@@ -57,12 +55,13 @@ def cell(value: Any, text: str | None = None, metric: str | None = None, key: st
     return f"<td{attrs}>{esc(text if text is not None else value)}</td>"
 
 
-def mask_personal(text: Any) -> str:
-    """Issue text with e-mail addresses and phone numbers masked."""
+def mask_personal(text: Any, names: Iterable[str] = ()) -> str:
+    """Text from the tables with e-mail addresses, phone numbers, address query strings and the
+    given contacts' names masked, as `--contacts drop` masks them (tables written under keep
+    still hold them)."""
     if not is_filled(text):
         return ""
-    s = _EMAIL.sub("[e-post]", str(text))
-    return _PHONE.sub("[telefon]", s)
+    return ContactPolicy("drop").mask(str(text), names) or ""
 
 
 def img(png: bytes) -> str:

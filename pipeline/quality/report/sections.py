@@ -169,15 +169,16 @@ def section_issues(t: Tables, n: dict[str, Any]) -> str:
             fld = r.get("field")
             is_personal = is_filled(fld) and (str(fld) in personal or str(fld).startswith("contact"))
             evidence = ("<em>withheld (personal data)</em>" if is_personal
-                        else f"<code>{esc(mask_personal(r.get('evidence')))}</code>")
+                        else f"<code>{esc(mask_personal(r.get('evidence'), t.contact_names))}</code>")
             ex_rows.append(f"<tr><td>{esc(r.get('source_file'))}</td><td>{esc(fld if is_filled(fld) else '')}</td>"
-                           f"<td>{esc(mask_personal(r.get('message')))}</td><td>{evidence}</td></tr>")
+                           f"<td>{esc(mask_personal(r.get('message'), t.contact_names))}</td><td>{evidence}</td></tr>")
         blocks.append(f"<h3 id='issue-{esc(code)}'><code>{esc(code)}</code> <span class='n'>({fmt_int(count)})</span></h3>"
                       + table(["page", "field", "message", "evidence"], ex_rows, "examples"))
     summary_rows.append('<tr class="total"><td>all</td><td></td>' + cell(n["n_issues"], fmt_int(n["n_issues"])) + "<td></td></tr>")
     return (head + table(["code", "severity", "issues", "fields"], summary_rows, "narrow")
             + "<h3>Examples (up to three per code)</h3>"
-            + note("Evidence of contact fields is withheld; e-mail addresses and phone numbers are masked.")
+            + note("Evidence of contact fields is withheld; e-mail addresses, phone numbers and contacts' names "
+                   "are masked.")
             + "".join(blocks) + "</section>")
 
 
