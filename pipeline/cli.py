@@ -123,9 +123,10 @@ def build_parser() -> argparse.ArgumentParser:
                     help="keep pages deleted from RAW_DIR since the last run in the tables (default: they disappear); "
                          "switching it on or off re-extracts every page, and the summary says so")
     ex.add_argument("--contacts", choices=["keep", "hash", "drop"], default="keep",
-                    help="personal data (contact names, e-mails, phones): keep (default), hash (salted with "
-                         "$PIPELINE_CONTACT_SALT) or drop from every table; changing it re-extracts every page, and the "
-                         "summary says so")
+                    help="personal data (contact names, e-mail addresses, phone numbers, address query strings): "
+                         "keep (default), hash (HMAC with the secret salt in $PIPELINE_CONTACT_SALT; exit 2 without "
+                         "one) or drop, in every table, the state, the report and the logs (README: Personal data); "
+                         "changing the policy or the salt re-extracts every page, and the summary says so")
     ex.add_argument("--log-format", choices=["text", "json"], default="text",
                     help="log lines on stderr: text (default) or json (one object per line, for schedulers)")
     ex.add_argument("--quiet", action="store_true", help="no summary")
@@ -212,6 +213,9 @@ def _report(args: argparse.Namespace) -> int:
 
 
 def _extract(args: argparse.Namespace) -> int:
+    from pipeline.tables.personal import SALT_ENV, SHORT_SALT, ContactPolicy, MissingSalt, masked_log, masked_warnings
+
+    policy = ContactPolicy()
     log = _logger(args.log_format)
 
     def fail(code: int, message: str) -> int:
@@ -219,9 +223,16 @@ def _extract(args: argparse.Namespace) -> int:
         if args.log_format == "json":
             log("error", {"message": message, "exit_code": code})
         else:
-            print(message, file=sys.stderr, flush=True)
+            print(policy.mask(message), file=sys.stderr, flush=True)
         return code
 
+    try:  # before anything is read or written
+        policy = ContactPolicy.from_env(args.contacts)
+    except MissingSalt as exc:
+        return fail(EXIT_USAGE, f"error: {exc}; nothing was read or written")
+    log = masked_log(log, policy)  # no e-mail address or phone number in a log line either
+    if policy.short_salt:
+        log("warning", {"message": f"${SALT_ENV} is shorter than {SHORT_SALT} characters: a short salt can be guessed"})
     raw_dir: Path = args.raw_dir
     if not raw_dir.is_dir():
         return fail(EXIT_USAGE, f"error: RAW_DIR {raw_dir} is not a folder")
@@ -239,11 +250,11 @@ def _extract(args: argparse.Namespace) -> int:
     from pipeline.batch.run import InputVanished, run
 
     try:
-        with _terminate_as_interrupt(), _library_messages_as_log(args.log_format, log):
+        with _terminate_as_interrupt(), _library_messages_as_log(args.log_format, log), masked_warnings(policy):
             summary = run(
                 raw_dir, args.out_dir, max_bytes=args.max_bytes, workers=workers, engine=args.engine,
                 scheduler=args.scheduler, full=args.full, keep_removed=args.keep_removed,
-                allow_removals=args.allow_removals, contacts=args.contacts, page_timeout=args.page_timeout or None,
+                allow_removals=args.allow_removals, contacts=policy, page_timeout=args.page_timeout or None,
                 progress=_progress if args.log_format == "text" else None, log=log,
             )
     except Locked as exc:
@@ -260,7 +271,7 @@ def _extract(args: argparse.Namespace) -> int:
         what = "the incremental state" if isinstance(exc, sqlite3.Error) else "the tables"
         return fail(EXIT_OUTPUT, f"error: cannot write {what} to {args.out_dir}: {exc}; the tables were left as they were")
     if not args.quiet:
-        print(summary.render())
+        print(policy.mask(summary.render()))
     if args.report:
         from pipeline.quality.report import build_report
 

@@ -25,7 +25,7 @@ Template = Literal[
     "info_page", "call_list",
 ]
 Severity = Literal["info", "warning", "error"]
-Role = Literal["listed", "named", "owner", "mentioned"]  # how a page names a municipality (places/)
+Role = Literal["listed", "named", "owner", "partner", "mentioned"]  # how a page names a municipality (places/)
 
 
 @dataclass(frozen=True)

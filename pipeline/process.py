@@ -24,7 +24,7 @@ from pipeline.project.record import ProjectPlaces, project_row
 from pipeline.project.objectives import extract_objectives
 from pipeline.places import find_places, project_municipalities
 from pipeline.values.programmes import lookup_area, lookup_objective
-from pipeline.kinds.regional_plans import extract_regional_priorities
+from pipeline.kinds.regional_plans import read_regional_plan
 from pipeline.layout.sections import section_texts, split_sections
 from pipeline.layout.segment import segment, strip_bullet
 from pipeline.project.validate import validate_project
@@ -69,8 +69,9 @@ def _process(page: Page) -> PageResult:
         result.issues.extend(i.located(page.source_file, call.get("call_id")) for i in call_issues)
         return result
     if cls.page_kind == "regional_plan":
-        rows = extract_regional_priorities(text)
+        rows, plan_issues = read_regional_plan(text)
         result.rows["regional_priorities"] = [{"source_file": page.source_file, **r} for r in rows]
+        result.issues.extend(i.located(page.source_file, None) for i in plan_issues)
         if not rows:
             result.status, result.reason = "skipped", "regional plan page without a recognisable region"
         return result
@@ -138,7 +139,7 @@ def _add_places(result: PageResult, values: ProjectValues, seg: Any, key: str, s
     list_lines = {x.casefold() for x in listed} | LIST_HEADINGS if listed else set()
     prose = "\n".join(ln for _, ln in seg.prose_lines() if not list_lines or strip_bullet(ln).casefold() not in list_lines)
     owner = ", ".join(x for x in (values.owner, values.owner_unit) if x) or None
-    places = find_places(prose, listed_items=listed, owner=owner)
+    places = find_places(prose, listed_items=listed, owner=owner, title=values.title)
     result.rows["project_municipalities"] = [
         {"project_key": key, "source_file": source_file, "kommunkod": m.kommunkod, "kommun": m.kommun,
          "lanskod": m.lanskod, "lan": m.lan, "esf_region": m.esf_region, "nuts2": m.nuts2,

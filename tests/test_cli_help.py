@@ -67,7 +67,7 @@ def test_report_without_tables_is_an_error(tmp_path: Path, make: str) -> None:
     assert not (folder / "report.html").exists()
 
 
-@pytest.mark.parametrize("option", [["--contacts", "hash"], ["--keep-removed"]])
+@pytest.mark.parametrize("option", [["--contacts", "drop"], ["--keep-removed"]])
 def test_an_option_that_re_extracts_everything_says_so(tmp_path: Path, option: list[str]) -> None:
     out = tmp_path / "out"
     first = pipeline("extract", str(RAW / "esfplus"), "--out", str(out), "--workers", "1")

@@ -163,6 +163,27 @@ SHAPES = [
     P(_page("Projektet Startlinjen beviljades 2 miljoner kronor från ESF för att hjälpa unga vuxna.",
             "Startlinjen samarbetar med tre gymnasieskolor."),
       "other", "article", None, ["no heading"], id="trap-no-heading-starts-with-text"),
+    # no heading: the page starts with the grant of its project, the name written twice
+    P(_page("Storby Hembygdsförening har beviljats medel från Europeiska socialfonden för förstudien "
+            "Vägen till jobb.",
+            "Förstudien ska kartlägga hur fler nyanlända kan få arbete inom naturvården.",
+            "Läs rapporten från förstudien Vägen till jobb"),
+      "project", "owner_site", "Vägen till jobb", ["project named in prose", "funding stated"],
+      id="no-heading-granted-name-twice"),
+    P(_page("Bygdegårdarnas riksförbund har beviljats stöd ur socialfonden för projektet Öppna dörrar.",
+            "Projektet Öppna dörrar pågår i två år och vänder sig till unga utan arbete."),
+      "project", "owner_site", "Öppna dörrar", ["project named in prose"], id="no-heading-granted-projektet"),
+    # ... but a name written once is no evidence
+    P(_page("Storby Hembygdsförening har beviljats medel från Europeiska socialfonden för förstudien "
+            "Vägen till jobb.",
+            "Förstudien ska kartlägga hur fler nyanlända kan få arbete inom naturvården."),
+      "other", "article", None, ["no heading"], id="trap-no-heading-granted-name-once"),
+    # ... and a news item stays news
+    P(_page("Tre föreningar i länet har fått pengar. Storby IF har beviljats medel från ESF för projektet "
+            "Aktiv Fritid.",
+            "Projektet Aktiv Fritid startar i höst, säger ordföranden Eva Ek.",
+            "Pressmeddelande från Storby IF"),
+      "other", "article", None, ["press release"], id="trap-no-heading-granted-news"),
 ]
 
 

@@ -24,6 +24,12 @@ CLEAN_OWNER = [
     # old project bank (glued labels): name repeated after a comma
     P("Samordningsförbundet RAR Sörmland, Samordningsförbundet RAR",
       ("Samordningsförbundet RAR Sörmland", None), id="repeat-collapsed"),
+    # the same name twice: organisation, and a unit named like it (kept as written)
+    P("Kommunförbundet Halland, Kommunförbundet Halland",
+      ("Kommunförbundet Halland", "Kommunförbundet Halland"), id="identical-repeat-unit"),
+    P("Lunds kommun, LUNDS KOMMUN", ("Lunds kommun", "LUNDS KOMMUN"), id="identical-repeat-other-case"),
+    P("Stiftelsen Ungt Forum,  Stiftelsen  Ungt Forum", ("Stiftelsen Ungt Forum", "Stiftelsen Ungt Forum"),
+      id="identical-repeat-spacing"),
     # new bank: department after the organisation
     P("Region Västmanland, Regionala utvecklingsförvaltningen",
       ("Region Västmanland", "Regionala utvecklingsförvaltningen"), id="department-split"),

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from pipeline.values.period import _area_periods, _objective_periods, infer_period
+from pipeline.values.period import area_periods, objective_periods, infer_period
 from pipeline.values.programmes import lookup_area, lookup_objective
 
 P = pytest.param
@@ -59,8 +59,8 @@ def test_infer_period_conflict(kwargs: dict[str, Any]) -> None:
 @pytest.mark.parametrize("text", ["1.1", "2.2", "A1", "C1", "VI", "Särskilt mål VII", "x", "", "2", "C",
                                   "Programområde 2 Ökat arbetskraftsutbud", "1.1 Kompetensförsörjning"])
 def test_cached_reference_lookups_are_the_lookups(text: str) -> None:
-    assert _objective_periods(text) == frozenset(o.period for o in lookup_objective(text))
-    assert _area_periods(text) == frozenset(a.period for a in lookup_area(text))
+    assert objective_periods(text) == frozenset(o.period for o in lookup_objective(text))
+    assert area_periods(text) == frozenset(a.period for a in lookup_area(text))
 
 
 # Area/objective cases, formerly of programmes.infer_period (an unused second version): the

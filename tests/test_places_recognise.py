@@ -268,6 +268,27 @@ def test_county_mentions(text: str, expected: set[str]) -> None:
     assert codes(r) == set()
 
 
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # "X län" / "X county" names the county, never the municipality X
+        ("Kartläggningen gjordes i Uppsala län under 2019.", {"03"}),
+        ("A survey was carried out in the Uppsala county in 2015.", {"03"}),
+        ("The project works in Örebro County.", {"18"}),
+        ("A study was carried out in the Västmanland county.", {"19"}),
+        ("Jönköping County and Stockholm County take part.", {"06", "01"}),
+        ("The project is active in Jönköping and Kalmar counties.", {"06", "08"}),
+        ("Insatserna genomförs i Uppsala och Västmanlands län.", {"03", "19"}),
+        ("Arbetslösheten är hög i Kalmar län.", {"08"}),
+        ("Projektet riktar sig till unga i Uppsala län.", {"03"}),  # neither Uppsala nor Sala
+    ],
+)
+def test_county_phrase_is_not_its_municipality(text: str, expected: set[str]) -> None:
+    r = find_places(text)
+    assert county_codes(r) == expected
+    assert codes(r) == set()
+
+
 # --- roles: named (prose naming where the project works) -------------------------------------
 
 
@@ -302,13 +323,82 @@ def test_county_mentions(text: str, expected: set[str]) -> None:
         ("Projektet vänder sig till unga som varken arbetar eller studerar i Vallentuna, Österåker och Norrtälje.",
          {"0115", "0117", "0188"}),
         ("The project supports young people in Linköping.", {"0580"}),
-        ("Tillsammans med Lunds kommun och Arbetsförmedlingen utvecklas metoden.", {"1281"}),
+        # a list of two or more municipal partners is the area of a regional project
+        ("Regionförbundet driver projektet i samverkan med Ljusdals kommun och Hudiksvalls kommun.",
+         {"2161", "2184"}),
+        # a counted list noun qualified by a place before its explainer
+        ("Projektet samlar fyra kommuner i Dalarna: Mora, Orsa, Leksand och Rättvik.",
+         {"2062", "2034", "2029", "2031"}),
+        ("Vi arbetar i tre kommuner i Västra Götaland: Lerum, Alingsås och Vårgårda.", {"1441", "1489", "1442"}),
+        ("Insatsen når två kommuner i Jämtland, nämligen Krokom och Strömsund.", {"2309", "2313"}),
+        # a labelled geographic area, the generic word after the last item applying to all
+        ("Geografiskt område: Boden, Luleå och Piteå kommuner.", {"2582", "2580", "2581"}),
+        ("Geografiskt område: Kalix, Haparanda och Övertorneås kommuner i Norrbotten.", {"2514", "2583", "2518"}),
+        ("Geographical area: Umeå, Vännäs and Robertsfors.", {"2480", "2460", "2409"}),
+        # the project's work as subject right before a work verb
+        ("Arbetet ska ske i nära dialog med skolorna i Lycksele.", {"2481"}),
+        ("Arbetet kommer att bedrivas i Sollefteå och Kramfors.", {"2283", "2282"}),
+        ("Arbetet bedrivs i Vetlanda.", {"0685"}),
     ],
 )
 def test_named_list_and_verb_cues(text: str, expected: set[str]) -> None:
     r = find_places(text)
     assert codes(r, "named") == expected
     assert {m.kommunkod for m in project_municipalities(r)} == expected
+
+
+@pytest.mark.parametrize(
+    "text, title, expected",
+    [
+        ("Jobbvägen Norr finns i Kiruna, Gällivare och Pajala.", "Jobbvägen Norr", {"2584", "2523", "2521"}),
+        ("Språkstegen ges i Nacka och Tyresö.", "Språkstegen", {"0182", "0138"}),
+        ("Under hösten startar Språkstegen i Nacka.", "Språkstegen", {"0182"}),
+        ("Sedan i våras finns JOBBVÄGEN NORR även i Arjeplog.", "Jobbvägen Norr", {"2506"}),
+    ],
+)
+def test_project_name_as_subject(text: str, title: str, expected: set[str]) -> None:
+    """The page's title is the project's name: "<name> finns i A, B och C" names its area."""
+    r = find_places(text, title=title)
+    assert codes(r, "named") == expected
+    assert codes(find_places(text), "named") == set()  # without the name: no subject
+
+
+@pytest.mark.parametrize(
+    "text, title",
+    [
+        # the name alone on its line is a heading, not the subject of the next line
+        ("Jobbvägen Norr\nKontoret finns i Luleå.", "Jobbvägen Norr"),
+        ("Jobbvägen Norr\n\nVi har kontor i Luleå och Boden.", "Jobbvägen Norr"),
+        # earlier work elsewhere, with the name as subject
+        ("Jobbvägen Norr bygger på erfarenheter från ett projekt i Luleå.", "Jobbvägen Norr"),
+        # the name on another line than "i X"
+        ("Om Jobbvägen Norr kan du läsa mer\nDeltagarna bor i Luleå.", "Jobbvägen Norr"),
+        # a title too short to be told from other words
+        ("Nod finns i Luleå.", "Nod"),
+    ],
+)
+def test_project_name_is_no_subject(text: str, title: str) -> None:
+    r = find_places(text, title=title)
+    assert codes(r, "named") == set() and project_municipalities(r) == []
+
+
+@pytest.mark.parametrize(
+    "text, code",
+    [
+        ("Projektet drivs av Folkbildningsförbundet tillsammans med Kungälvs kommun och två idrottsföreningar.", "1482"),
+        ("Stiftelsen genomför satsningen i samverkan med Piteå kommun samt Röda korset.", "2581"),
+        ("Skolan driver projektet i samarbete med Eslövs kommun.", "1285"),
+        ("Tillsammans med Lunds kommun och Arbetsförmedlingen utvecklas metoden.", "1281"),
+        ("Föreningen har ett partnerskap med Vaxholms stad.", "0187"),
+    ],
+)
+def test_single_partner_municipality_is_not_the_projects(text: str, code: str) -> None:
+    """One municipal organisation named as a partner is a co-operating party: role partner,
+    neither the project's municipality nor its county."""
+    r = find_places(text)
+    assert roles(r, code) == {"partner"}
+    assert project_municipalities(r) == []
+    assert county_codes(r, "named") == set()
 
 
 def test_local_subproject_named_after_its_municipality() -> None:
@@ -341,6 +431,13 @@ def test_local_subproject_named_after_its_municipality() -> None:
         ("Jobbtorg Stockholm har beviljats medel.", "0180"),
         # plain "kommuner" without a qualifier is not a cue
         ("Sveriges kommuner, till exempel Lund och Malmö, har ansvaret.", "1280"),
+        # a place qualifier needs a list cue before it
+        ("Projektet har kontor i Skåne: Malmö och Lund.", "1280"),
+        # "arbetet" is the subject only right before a work verb
+        ("Arbetet görs inom ramen för samverkan i Växjö kommun.", "0780"),
+        ("Arbetet med nyanlända i Härnösand har pågått länge.", "2280"),
+        # a genitive list ending in "kommuner" without a cue
+        ("Kostnaderna i Ystads, Skurups och Sjöbos kommuner har ökat.", "1286"),
     ],
 )
 def test_incidental_mentions_are_mentioned_not_named(text: str, code: str) -> None:

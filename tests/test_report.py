@@ -195,6 +195,106 @@ def test_fill_rate_table(extraction: Path, report: str) -> None:
     assert not any(f.startswith("contact_") for _, f in cells)  # contact columns never read
 
 
+def _record_cells(page: str, table: str) -> dict[tuple[str, str], float]:
+    return {(g, f): float(v) for g, f, v in re.findall(
+        rf'data-table="{table}" data-group="([^"]*)" data-field="([^"]*)" data-value="([^"]*)"', page)}
+
+
+def _filled(v: Any) -> bool:
+    if isinstance(v, str):
+        return v.strip() != ""
+    if hasattr(v, "__len__"):  # a list column's array
+        return len(v) > 0
+    return not pd.isna(v)
+
+
+def test_record_fill_rates_of_the_sample(extraction: Path, report: str) -> None:
+    """Calls per template of their page, regional plans per region: each cell is the share of
+    that group's rows with the column filled (pandas, independently)."""
+    pages = pd.read_parquet(extraction / "pages.parquet").set_index("source_file")["template"]
+    n = report_numbers(extraction)
+    for table, group in (("calls", "template"), ("regional_priorities", "region")):
+        df = pd.read_parquet(extraction / f"{table}.parquet")
+        assert len(df) > 0
+        groups = df["source_file"].map(pages) if group == "template" else df["region"]
+        cells = _record_cells(report, table)
+        assert {g for g, _ in cells} == set(groups) | {"all"}
+        fields = [c for c in df.columns if c not in ("source_file", "region" if table == "regional_priorities" else "")]
+        assert {f for _, f in cells} == set(fields)
+        for f in fields:
+            filled = df[f].map(_filled)
+            assert cells[("all", f)] == pytest.approx(filled.mean(), abs=1e-4)
+            assert n[f"fill_{table}"][f] == pytest.approx(filled.mean(), abs=1e-4)
+            for g in set(groups):
+                assert cells[(g, f)] == pytest.approx(filled[groups == g].mean(), abs=1e-4)
+    # the sample plan is read whole since issue 17: its lists are filled
+    for f in ("counties", "target_groups", "measures", "programme_period"):
+        assert n["fill_regional_priorities"][f] == 1.0
+
+
+def test_record_fill_rates_count_empty_lists_as_empty(tmp_path: Path) -> None:
+    for t in ("pages", "project_pages", "projects", "issues"):
+        pq.write_table(to_arrow(t, []), tmp_path / f"{t}.parquet")
+    plans = [dict(source_file="a.txt", region="Stockholm", counties=["Stockholms län"], target_groups=[],
+                  measures=["praktik"]),
+             dict(source_file="b.txt", region="Stockholm", counties=None, target_groups=None, measures=["x", "y"]),
+             dict(source_file="c.txt", region="Sydsverige", counties=["Skåne län"], target_groups=["unga"],
+                  measures=None, programme_period="2021-2027")]
+    pq.write_table(to_arrow("regional_priorities", plans), tmp_path / "regional_priorities.parquet")
+    page = build_report(tmp_path).read_text(encoding="utf-8")
+    cells = _record_cells(page, "regional_priorities")
+    assert cells[("Stockholm", "counties")] == 0.5 and cells[("Stockholm", "target_groups")] == 0.0
+    assert cells[("Sydsverige", "target_groups")] == 1.0 and cells[("all", "measures")] == pytest.approx(2 / 3, abs=1e-4)
+    assert cells[("all", "programme_period")] == pytest.approx(1 / 3, abs=1e-4)
+    assert ("all", "region") not in cells and ("all", "source_file") not in cells
+    assert 'id="fill-records"' in page and "No calls." not in page  # no calls table: no calls grid
+    assert "<h3>Calls for proposals" not in page
+    pq.write_table(to_arrow("calls", []), tmp_path / "calls.parquet")
+    assert "No calls." in build_report(tmp_path).read_text(encoding="utf-8")
+
+
+def test_no_record_tables_no_record_fill_section(tmp_path: Path) -> None:
+    for t in ("pages", "project_pages", "projects", "issues"):
+        pq.write_table(to_arrow(t, []), tmp_path / f"{t}.parquet")
+    page = build_report(tmp_path).read_text(encoding="utf-8")
+    assert 'id="fill-records"' not in page and 'href="#fill-records"' not in page
+
+
+class _Tables(HTMLParser):
+    """For every <table>: the tag and class of the element it sits in."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.stack: list[tuple[str, str]] = []
+        self.parents: list[tuple[str, str]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "table":
+            self.parents.append(self.stack[-1])
+        if tag not in ("br", "img", "meta"):
+            self.stack.append((tag, dict(attrs).get("class") or ""))
+
+    def handle_endtag(self, tag: str) -> None:
+        while self.stack and self.stack.pop()[0] != tag:
+            pass
+
+
+def test_every_table_scrolls_on_its_own(extraction: Path, tmp_path: Path) -> None:
+    """A wide table (a long path in Last runs, many templates) scrolls inside its own box
+    instead of running off the page: every table sits directly in a div.scroll."""
+    out = _with_optional_tables(extraction, tmp_path / "rich")
+    p = _Tables()
+    p.feed(build_report(out).read_text(encoding="utf-8"))
+    assert len(p.parents) > 10
+    assert all(parent == ("div", "scroll") for parent in p.parents), p.parents
+
+
+def test_fmt_pct_never_rounds_to_none_or_all() -> None:
+    from pipeline.quality.report.markup import fmt_pct
+    assert [fmt_pct(x) for x in (0.0, 0.001, 0.004, 0.005, 0.456, 0.994, 0.996, 1.0)] == [
+        "0\u00a0%", "<1\u00a0%", "<1\u00a0%", "0\u00a0%", "46\u00a0%", "99\u00a0%", ">99\u00a0%", "100\u00a0%"]
+
+
 def test_empty_dump(tmp_path: Path) -> None:
     raw, out = tmp_path / "raw", tmp_path / "out"
     raw.mkdir()

@@ -89,6 +89,8 @@ def small_tables(out: Path) -> Path:
     ])
     _write(out, "regional_priorities", [
         dict(source_file="r.html", region="Norra Mellansverige", counties=["Gävleborgs län"]),
+        dict(source_file="s.html", region="Norra Mellansverige", counties=None, target_groups=["unga"],
+             measures=[], programme_period="2021-2027"),
     ])
     run_row = dict(pipeline_version="0.1.0+golden", engine="local x1", pages_new=0, pages_changed=0,
                    pages_unchanged=0, pages_removed=0, records=0, projects=3, issues=3, rejected=1, seconds=1.25)

@@ -18,6 +18,7 @@ from pipeline.models import PageResult, RawDocument
 from pipeline.resources import data_file
 
 if TYPE_CHECKING:
+    from pipeline.tables.personal import ContactPolicy
     from pipeline.tables.rows import ExtractedChunk
 
 
@@ -68,7 +69,7 @@ class _Pipelined:
             yield done[0], done[1], self.result(done[2])
 
 
-def extract_chunk(docs: list[RawDocument], contacts: str = "keep",
+def extract_chunk(docs: list[RawDocument], contacts: str | ContactPolicy = "keep",
                   page_timeout: float | None = None) -> ExtractedChunk:
     """The per-page stages for consecutive documents, importing them (spaCy included) on first
     use; each page within `page_timeout` seconds; the contacts policy is applied here, before

@@ -19,7 +19,8 @@ from pipeline.resources import PACKAGE_DIR
 # state stores their results in.
 EXTRACTION_PARTS = (
     "__init__.py", "models.py", "process.py", "resources.py", "data", "places", "ingest", "text",
-    "layout", "values", "project", "kinds", "tables/rows.py", "tables/contacts.py", "tables/schemas.py",
+    "layout", "values", "project", "kinds", "tables/rows.py", "tables/contacts.py", "tables/personal.py",
+    "tables/schemas.py",
     "schemas",
 )  # fmt: skip
 # Turning stored results into tables: merging, writing, the run that streams them.

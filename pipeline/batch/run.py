@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import time
 from collections import Counter
 from dataclasses import dataclass, field
@@ -31,7 +32,8 @@ from pipeline.models import Issue, PageResult, RawDocument
 from pipeline.ingest.read import DEFAULT_MAX_BYTES, iter_documents
 from pipeline.tables.rows import ExtractedChunk, issue_row, page_row, page_spans
 from pipeline.tables.schemas import table_names
-from pipeline.batch.state import PageState, is_damage, set_aside
+from pipeline.batch.state import STATE_DIR, PageState, is_damage, set_aside
+from pipeline.tables.personal import ContactPolicy
 from pipeline.tables.publish import write_new_file
 from pipeline.tables.write import StreamingTables, arrow_schema, memory_pool_for_run, to_arrow
 
@@ -39,6 +41,8 @@ CORE_TABLES = ("pages", "project_pages", "projects", "issues", "page_fields")
 # More than this share of the pages known from earlier runs gone from RAW_DIR looks like an
 # unmounted or half-copied dump, not like pages deleted on purpose.
 MAX_REMOVED_SHARE = 0.5
+# the stored settings that say under which personal-data policy the stored results were made
+PERSONAL_SETTINGS = ("contacts", "contact_salt")
 
 
 class InputVanished(Exception):
@@ -150,19 +154,21 @@ def run(
     full: bool = False,
     keep_removed: bool = False,
     allow_removals: bool = False,
-    contacts: str = "keep",
+    contacts: str | ContactPolicy = "keep",
     page_timeout: float | None = DEFAULT_PAGE_TIMEOUT,
     progress: Callable[[Iterable[RawDocument]], Iterable[RawDocument]] | None = None,
     log: Callable[[str, dict[str, Any]], None] | None = None,
     batch_size: int = 512,
 ) -> RunSummary:
-    """Extract every page under raw_dir into out_dir (all or nothing). Raises Locked if busy."""
+    """Extract every page under raw_dir into out_dir (all or nothing). Raises Locked if busy,
+    MissingSalt (before anything is touched) for `contacts="hash"` without a salt."""
+    policy = contacts if isinstance(contacts, ContactPolicy) else ContactPolicy.from_env(contacts)
     main_only = not extracts_in_process(engine, workers)
     with OutputLock(out_dir), memory_pool_for_run(), gc_for_run(main_only=main_only):
         def attempt(full: bool) -> RunSummary:
             return _run_locked(raw_dir, out_dir, max_bytes=max_bytes, workers=workers, engine=engine,
                                scheduler=scheduler, full=full, keep_removed=keep_removed,
-                               allow_removals=allow_removals, contacts=contacts, page_timeout=page_timeout,
+                               allow_removals=allow_removals, policy=policy, page_timeout=page_timeout,
                                progress=progress, log=log, batch_size=batch_size)
 
         try:
@@ -178,7 +184,7 @@ def run(
 
 
 def _run_locked(raw_dir: Path, out_dir: Path, *, max_bytes: int, workers: int, engine: str, scheduler: Any,
-                full: bool, keep_removed: bool, allow_removals: bool, contacts: str, page_timeout: float | None,
+                full: bool, keep_removed: bool, allow_removals: bool, policy: ContactPolicy, page_timeout: float | None,
                 progress: Callable[[Iterable[RawDocument]], Iterable[RawDocument]] | None,
                 log: Callable[[str, dict[str, Any]], None] | None, batch_size: int) -> RunSummary:
     started = _now()
@@ -187,13 +193,19 @@ def _run_locked(raw_dir: Path, out_dir: Path, *, max_bytes: int, workers: int, e
     version = extraction_version()
     state = PageState(out_dir, version)
     # what shaped the stored results besides the code: another value re-extracts every page
-    settings = {"contacts": contacts, "keep_removed": keep_removed, "page_timeout": page_timeout}
+    settings = {**policy.settings(), "keep_removed": keep_removed, "page_timeout": page_timeout}
     stored = state.settings()
     if stored != settings:
         full = True  # a different personal-data policy or removal rule: rebuild everything
+    if stored and any(stored.get(k) != settings.get(k) for k in PERSONAL_SETTINGS):
+        # results stored under another policy or salt are never read again, nor left behind
+        state.close()
+        for d in [out_dir / STATE_DIR, *out_dir.glob(f"{STATE_DIR}.damaged-*")]:
+            shutil.rmtree(d, ignore_errors=True)
+        state = PageState(out_dir, version)
     changed = sorted(k for k in settings if k in stored and stored[k] != settings[k])
     summary_notes = [f"every page was extracted again because {', '.join(changed)} changed since the last run "
-                     f"({', '.join(f'{k}: {stored[k]} -> {settings[k]}' for k in changed)})"] if changed else []
+                     f"({', '.join(_change(k, stored, settings) for k in changed)})"] if changed else []
     state.set_settings(settings)
     tables_code: dict[str, object] = {"version": tables_version()}
     rebuild = state.settings("tables") != tables_code  # the tables were built by other table code
@@ -218,8 +230,8 @@ def _run_locked(raw_dir: Path, out_dir: Path, *, max_bytes: int, workers: int, e
                 yield batch, [d for d in batch if full or not state.is_current(d.source_file, d.sha256)]
 
         names = list(CORE_TABLES) + [t for t in table_names() if t not in CORE_TABLES and t != "runs"]
-        builder = _TableBuilder(out_dir, names, state, summary, issues_by_code)
-        extract = partial(extract_chunk, contacts=contacts, page_timeout=page_timeout)
+        builder = _TableBuilder(out_dir, names, state, summary, issues_by_code, policy.table_metadata())
+        extract = partial(extract_chunk, contacts=policy, page_timeout=page_timeout)
         for batch, todo, chunks in executor.map_batches(extract, planned()):
             fresh: dict[str, tuple[ExtractedChunk, int]] = {}
             pages = ((chunk, p) for chunk in chunks for p in range(len(chunk)))
@@ -283,6 +295,12 @@ def _run_locked(raw_dir: Path, out_dir: Path, *, max_bytes: int, workers: int, e
     return summary
 
 
+def _change(key: str, stored: dict[str, object], settings: dict[str, object]) -> str:
+    if key == "contact_salt":  # an identifier of the salt says nothing to the reader
+        return "a new salt for --contacts hash"
+    return f"{key}: {stored[key]} -> {settings.get(key)}"
+
+
 def _check_input(raw_dir: Path, n_pages: int, n_removed: int, n_known: int, keep_removed: bool) -> None:
     """Refuse an input that would wipe the tables by accident (an empty or unmounted folder).
     A first run over an empty folder has nothing to lose: it writes empty tables."""
@@ -305,8 +323,9 @@ class _TableBuilder:
     duplicate pages."""
 
     def __init__(self, out_dir: Path, names: list[str], state: PageState, summary: RunSummary,
-                 issues_by_code: Counter[str]) -> None:
+                 issues_by_code: Counter[str], metadata: dict[bytes, bytes] | None = None) -> None:
         self.out_dir, self.names, self.state = out_dir, names, state
+        self.metadata = metadata or {}
         self.summary, self.issues_by_code = summary, issues_by_code
         self.tables: StreamingTables | None = None
         self.deferred: list[str] = []
@@ -316,7 +335,7 @@ class _TableBuilder:
 
     def start(self) -> None:
         if self.tables is None:
-            self.tables = StreamingTables(self.out_dir, self.names)
+            self.tables = StreamingTables(self.out_dir, self.names, metadata=self.metadata)
             for sf in self.deferred:
                 self.add_extracted(*self.state.load(sf))
             self.deferred = []

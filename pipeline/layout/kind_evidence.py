@@ -209,9 +209,14 @@ def gather(text: str, seg: Segmented) -> Evidence:
         against.append("news item (date line)")
     name, how = _confirm(head, top, text)
     starts_with_heading = bool(top) and len(top[0]) <= MAX_NAME_CHARS and not top[0].endswith(".")
-    if name is None and not head.kohesio and starts_with_heading:
+    # A page that starts with its text (no heading at all) may name its project in prose too,
+    # but only a name the page writes twice is taken (one sentence could name anything).
+    no_heading = head.text is None and not head.generic
+    if name is None and not head.kohesio and (starts_with_heading or no_heading):
         pm = cues()["prose_name"].search(text)
         candidate = _named(pm) if pm else None
+        if candidate and not starts_with_heading and not _count(candidate, text.casefold(), 2):
+            candidate = None
         if candidate and _name_like(candidate):
             name, how = candidate, "project named in prose"
             if _has("quote", text):

@@ -31,6 +31,7 @@ from pipeline.places.roles import (
     ROLE_MENTIONED,
     ROLE_NAMED,
     ROLE_OWNER,
+    ROLE_PARTNER,
     ROLES,
     assign_roles,
     owner_places,
@@ -43,6 +44,7 @@ __all__ = [
     "ROLE_MENTIONED",
     "ROLE_NAMED",
     "ROLE_OWNER",
+    "ROLE_PARTNER",
     "CountyMention",
     "Doubtful",
     "PlaceMention",
@@ -106,10 +108,10 @@ def _county_mention(c: County, role: str, evidence: str) -> CountyMention:
     return CountyMention(c.lanskod, c.lan, role, evidence)
 
 
-def _analyse_text(text: str) -> tuple[list[PlaceMention], list[CountyMention], list[Doubtful]]:
+def _analyse_text(text: str, title: str | None = None) -> tuple[list[PlaceMention], list[CountyMention], list[Doubtful]]:
     """Scan the prose, assign roles, and turn the results into mentions with evidence."""
     s = scan(text, INDEXED_WORDS)
-    roles = assign_roles(s)
+    roles = assign_roles(s, title)
     mentions: list[PlaceMention] = []
     counties: list[CountyMention] = []
     for f in roles.found:
@@ -168,13 +170,15 @@ def _dedupe_counties(cs: Iterable[CountyMention]) -> tuple[CountyMention, ...]:
     return tuple(out)
 
 
-def find_places_strict(text: str, *, listed_items: Sequence[str] = (), owner: str | None = None) -> PlaceResult:
+def find_places_strict(text: str, *, listed_items: Sequence[str] = (), owner: str | None = None,
+                       title: str | None = None) -> PlaceResult:
     """`find_places` without its guard: an unexpected failure raises (for tests)."""
     owner_munis: tuple[PlaceMention, ...] = ()
     owner_counties: tuple[CountyMention, ...] = ()
     if isinstance(owner, str) and owner.strip():
         owner_munis, owner_counties = _owner_places(owner)
-    text_munis, text_counties, doubtful = _analyse_text(text if isinstance(text, str) else "")
+    text_munis, text_counties, doubtful = _analyse_text(text if isinstance(text, str) else "",
+                                                        title if isinstance(title, str) else None)
 
     listed: list[PlaceMention] = []
     listed_counties: list[CountyMention] = []
@@ -210,16 +214,18 @@ def find_places_strict(text: str, *, listed_items: Sequence[str] = (), owner: st
     )
 
 
-def find_places(text: str, *, listed_items: Sequence[str] = (), owner: str | None = None) -> PlaceResult:
+def find_places(text: str, *, listed_items: Sequence[str] = (), owner: str | None = None,
+                title: str | None = None) -> PlaceResult:
     """Municipality and county mentions of one page, with roles; never raises.
 
     `text` is the page prose (the fact block removed by the caller), `listed_items` the items of
-    the page's Kommun list and `owner` the owning organisation as written. An unexpected failure
+    the page's Kommun list, `owner` the owning organisation as written and `title` the project's
+    name (the subject of sentences naming where it works). An unexpected failure
     is reported as a single `Doubtful` (reason "internal error") so one odd page cannot stop a
     nightly run.
     """
     try:
-        return find_places_strict(text, listed_items=listed_items, owner=owner)
+        return find_places_strict(text, listed_items=listed_items, owner=owner, title=title)
     except Exception as exc:  # pragma: no cover - defensive; the property tests run find_places_strict
         return PlaceResult((), (), (), (Doubtful("", f"internal error: {type(exc).__name__}: {exc}", ""),))
 

@@ -23,18 +23,24 @@ Roles of the accepted names in the text (`listed` and `owner` come from the call
   (1) a list introduced by a cue word: "kommunerna X, Y och Z", "medlemskommuner dvs X, ...",
   "följande kommuner: ...", "the following municipalities: ...", or a verb cue directly before
   the list ("genomförs i X och Y", "carried out in X");
-  (2) `samverkan/samarbete/tillsammans med ... X kommun` - a partner named as a municipal
-  organisation;
+  a cue word may be qualified by a place before its explainer ("nio kommuner i Värmland: X, Y");
   (3) the project is the subject and acts "i X": "Projektet riktar sig till unga i X", or
-  "MIA ska främja ... i Södertälje" where the page names the project "MIA Södertälje". Not when
-  "i X" belongs to an organisation ("förvaltningen i Stockholms stad") or to earlier work
-  ("erfarenheter från ... i X").
+  "MIA ska främja ... i Södertälje" where the page names the project "MIA Södertälje", or the
+  project's name (the page title, given by the caller) followed on its line by "finns i X, Y".
+  Not when "i X" belongs to an organisation ("förvaltningen i Stockholms stad") or to earlier
+  work ("erfarenheter från ... i X").
   A list is named as a whole: by its cue, or when its first item is named by rule 3.
+  (2) `samverkan/samarbete/tillsammans med A kommun, B kommun och C stad`: a list of at least
+  two municipal partners is the area of a (regional) project.
+* `partner`: rule 2 with a single municipal organisation ("driver projektet tillsammans med
+  X stad och två föreningar"): a co-operating party, not where the project works (the
+  labelling convention: municipalities named only as partners are not the project's).
 * `mentioned`: every other accepted reference (background, a single incidental "i Gävle").
 """
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
@@ -45,8 +51,10 @@ from pipeline.places.scan import Name, Scan, place_index
 from pipeline.places.vocabulary import (
     ADVERBS,
     ALL_OF,
+    AUXILIARIES,
     CONTEXT_PREPOSITIONS,
     COUNTY_SUFFIX,
+    ENGLISH_COUNTY_SUFFIX,
     ENGLISH_DETERMINERS,
     ENGLISH_PROJECT,
     EXPLAINERS,
@@ -69,22 +77,26 @@ from pipeline.places.vocabulary import (
     SEPARATORS,
     WHOLE,
     WHOLE_SV,
+    WORK_SUBJECTS,
     WORK_VERBS,
 )
 
 ROLE_LISTED = "listed"
 ROLE_NAMED = "named"
 ROLE_OWNER = "owner"
+ROLE_PARTNER = "partner"
 ROLE_MENTIONED = "mentioned"
-ROLES = (ROLE_LISTED, ROLE_NAMED, ROLE_OWNER, ROLE_MENTIONED)
+ROLES = (ROLE_LISTED, ROLE_NAMED, ROLE_OWNER, ROLE_PARTNER, ROLE_MENTIONED)
+TEXT_ROLES = (ROLE_NAMED, ROLE_PARTNER, ROLE_MENTIONED)  # the roles the text's rules give
 
+MIN_PARTNER_LIST = 2  # municipal partners in one list that name the project's area (rule 2)
 MAX_LOOKBACK = 60  # tokens a role rule looks back for its cue word; keeps long lists linear
 LIST_WINDOW = 8  # words before a list that rule 1 looks at
 
 # The words the rules jump to: rule 1 is only possible with one of LIST_ANCHORS among the
 # words before a list, rule 3 only stops at one of SUBJECT_CUES.
 LIST_ANCHORS = WORK_VERBS | LIST_CUES | PLAIN_LIST_NOUNS
-SUBJECT_CUES = NOT_PROJECT_WORK | PROJECT_SUBJECTS | ENGLISH_PROJECT
+SUBJECT_CUES = NOT_PROJECT_WORK | PROJECT_SUBJECTS | WORK_SUBJECTS | ENGLISH_PROJECT
 INDEXED_WORDS = LIST_ANCHORS | SUBJECT_CUES  # give these to `scan` so `positions` can find them
 
 
@@ -146,14 +158,26 @@ class Place:
 # --- acceptance --------------------------------------------------------------------------
 
 
+def county_stem(key: tuple[str, ...], suffix: str | None) -> str | None:
+    """The county code when `key` followed by `suffix` names a county: "Gävleborgs län",
+    "Uppsala county", "Jönköping County" (English drops the genitive -s of "Jönköpings län")."""
+    stems = place_index().county_stems
+    code = stems.get(key)
+    if code is None and suffix in ENGLISH_COUNTY_SUFFIX and key:
+        code = stems.get(key[:-1] + (key[-1] + "s",))
+    return code
+
+
 @lru_cache(maxsize=65536)
 def verdict(name: Name, suffix: str | None) -> Verdict | None:
     """The name's kind and status from how it is written and the word after it (cached: the
     same names and next words come back on every page)."""
     index = place_index()
     key, caps, kinds = name.key, name.caps, name.kinds
-    if suffix in COUNTY_SUFFIX and key in index.county_stems:
-        return Verdict(True, "county", index.county_stems[key], suffix, caps, False, False, False, "ok", "")
+    if suffix in COUNTY_SUFFIX:
+        county = county_stem(key, suffix)
+        if county is not None:
+            return Verdict(True, "county", county, suffix, caps, False, False, False, "ok", "")
     if "county" in kinds:
         own_suffix = key[-1] if key[-1] in COUNTY_SUFFIX else None  # "Gotlands län"
         return Verdict(False, "county", kinds["county"].code, own_suffix, caps, False, False, False, "ok", "")
@@ -206,7 +230,6 @@ def _only_separators(s: Scan, a: int, b: int) -> bool:
 def _resolve_ellipsis(s: Scan, items: list[Place]) -> None:
     """"Hallands och Västragötalands län", "Stenungsunds och Tjörns kommuner": the generic
     word at the end of a coordinated list applies to every item of the list."""
-    stems = place_index().county_stems
     for idx in range(len(items) - 1, -1, -1):
         last = items[idx]
         county = last.kind == "county" and last.suffix in COUNTY_SUFFIX
@@ -221,8 +244,9 @@ def _resolve_ellipsis(s: Scan, items: list[Place]) -> None:
             if not _only_separators(s, prev.end, name_end):
                 break
             key = tuple(s.lower[prev.start : prev.end])
-            if county and key in stems:
-                prev.kind, prev.code, prev.status, prev.reason = "county", stems[key], "ok", ""
+            stem = county_stem(key, last.suffix) if county else None
+            if stem is not None:
+                prev.kind, prev.code, prev.status, prev.reason = "county", stem, "ok", ""
             elif county and prev.kind == "county":
                 pass
             elif munis and prev.kind == "muni" and not prev.long_form:
@@ -310,9 +334,25 @@ def _window_before(s: Scan, i: int, n: int) -> list[int]:
     return out[::-1]
 
 
+MAX_QUALIFIER_WORDS = 2  # capitalised words of a place qualifying a list noun ("kommuner i Västra Värmland:")
+
+
+def _place_qualifier(s: Scan, window: list[int], k: int) -> int | None:
+    """Where "i Värmland" in "nio kommuner i Värmland: A, B" starts (its "i"), when window[k]
+    ends such a phrase: up to MAX_QUALIFIER_WORDS capitalised words after i/in."""
+    m = k
+    while m >= 0 and k - m < MAX_QUALIFIER_WORDS and s.words[window[m]][:1].isupper():
+        m -= 1
+        if m >= 0 and s.lower[window[m]] in PLACE_PREPOSITIONS:
+            return m
+    return None
+
+
 def _list_cue(s: Scan, first: int) -> bool:
-    """Rule 1: "kommunerna X, Y", "medlemskommuner dvs X", "genomförs i X och Y"."""
-    words = [s.lower[j] for j in _window_before(s, first, LIST_WINDOW)]
+    """Rule 1: "kommunerna X, Y", "medlemskommuner dvs X", "genomförs i X och Y",
+    "nio kommuner i Värmland: X, Y"."""
+    window = _window_before(s, first, LIST_WINDOW)
+    words = [s.lower[j] for j in window]
     # verb cue: WORK_VERB [adverbs] i/in [hela] X
     k = len(words) - 1
     if k >= 0 and words[k] in WHOLE:
@@ -323,12 +363,16 @@ def _list_cue(s: Scan, first: int) -> bool:
             k -= 1
         if k >= 0 and words[k] in WORK_VERBS:
             return True
-    # list cue: CUE [gap words] X
+    # list cue: CUE [i Place] [gap words] X
     k = len(words) - 1
     gap: list[str] = []
     while k >= 0 and words[k] in GAP_WORDS and len(gap) < 4:
         gap.append(words[k])
         k -= 1
+    if k >= 0 and gap and any(g in EXPLAINERS for g in gap):
+        q = _place_qualifier(s, window, k)  # "kommuner i Värmland:" - only before an explainer
+        if q is not None:
+            k = q - 1
     if k < 0:
         return False
     if words[k] in LIST_CUES:
@@ -342,7 +386,8 @@ def _list_cue(s: Scan, first: int) -> bool:
 
 
 def _partner_cue(s: Scan, it: Place) -> bool:
-    """Rule 2: "i samverkan med Arboga kommun, ..." - a municipal organisation as partner."""
+    """Rule 2: "i samverkan med Arboga kommun, ..." - a municipal organisation as partner (the
+    role partner: a partner is not where the project works, unless a rule names it so)."""
     if not (it.suffix in MUNI_SUFFIX or it.long_form):
         return False
     seg, lower = s.sentence, s.lower
@@ -369,17 +414,53 @@ def _project_heads(s: Scan, items: list[Place]) -> set[tuple[str, str]]:
     return heads
 
 
-def _subject_cue_positions(s: Scan, heads: set[tuple[str, str]]) -> list[int]:
+MIN_TITLE_CHARS = 4  # a shorter title is too likely to be some other word
+
+
+def title_positions(s: Scan, title: str | None) -> frozenset[int]:
+    """The last token of each use of the project's name (its title) in the text that is not a
+    line of its own (a heading is no subject): there the name can be the subject of rule 3."""
+    if not title or len(title.strip()) < MIN_TITLE_CHARS:
+        return frozenset()
+    out: set[int] = set()
+    text = s.text
+    for m in re.finditer(r"(?<!\w)" + re.escape(title.strip()) + r"(?!\w)", text, re.IGNORECASE):
+        line_end = text.find("\n", m.end())
+        if not text[m.end() : line_end if line_end >= 0 else len(text)].strip():
+            continue  # the name alone on its line: a heading
+        span = s.doc.char_span(m.start(), m.end(), alignment_mode="expand")
+        if span is not None and len(span):
+            out.add(span.end - 1)
+    return frozenset(out)
+
+
+def _subject_cue_positions(s: Scan, heads: set[tuple[str, str]], titles: frozenset[int]) -> list[int]:
     """Positions of the tokens that can decide rule 3 (see `_project_cue`), in order: the cue
-    words, plus every use of a project head word."""
+    words, plus every use of a project head word and the ends of the project's name."""
     cues = s.positions(SUBJECT_CUES)
     if heads:
         words = {t.lower() for t, _ in heads} - SUBJECT_CUES
         cues = sorted(cues + list(compress(range(s.n), map(words.__contains__, s.lower))))
+    if titles:
+        cues = sorted(set(cues) | titles)
     return cues
 
 
-def _project_cue(s: Scan, it: Place, heads: set[tuple[str, str]], cues: list[int]) -> bool:
+MAX_AUXILIARIES = 2  # "kommer att" before the work verb
+
+
+def _before_work_verb(s: Scan, j: int) -> bool:
+    """Whether the word at j is followed by a work verb ("Arbetet ska ske", "arbetet bedrivs")."""
+    k = s.next_word(j + 1)
+    for _ in range(MAX_AUXILIARIES):
+        if k is None or s.lower[k] not in AUXILIARIES:
+            break
+        k = s.next_word(k + 1)
+    return k is not None and s.lower[k] in WORK_VERBS
+
+
+def _project_cue(s: Scan, it: Place, heads: set[tuple[str, str]], cues: list[int],
+                 titles: frozenset[int] = frozenset()) -> bool:
     """Rule 3: the project is the subject and works "i X" (subject within MAX_LOOKBACK tokens).
 
     The look-back can only stop at one of `cues`, so it jumps from one to the next instead of
@@ -405,22 +486,28 @@ def _project_cue(s: Scan, it: Place, heads: set[tuple[str, str]], cues: list[int
             return False
         if word in PROJECT_SUBJECTS or (s.words[j], it.code) in heads:
             return True
+        if j in titles and "\n" not in s.text[s.offset(j) : s.offset(p)]:
+            return True
+        if word in WORK_SUBJECTS and _before_work_verb(s, j):
+            return True
         if word in ENGLISH_PROJECT and j > 0 and lower[j - 1] in ENGLISH_DETERMINERS:
             return True
         k -= 1
     return False
 
 
-def assign_roles(s: Scan) -> Roles:
+def assign_roles(s: Scan, title: str | None = None) -> Roles:
     """The accepted places of a scanned text with their roles (the first per kind, code and
-    role, in text order) and the names left out. `s` must be scanned with INDEXED_WORDS."""
+    role, in text order) and the names left out. `s` must be scanned with INDEXED_WORDS;
+    `title` is the project's name, when the page gives one."""
     items = places(s)
     seg = s.sentence
     chains = _chains(s, items)
     _accept_pending(s, items, chains)
     _region_passages(s, items)
     heads = _project_heads(s, items)
-    cues = _subject_cue_positions(s, heads)
+    titles = title_positions(s, title)
+    cues = _subject_cue_positions(s, heads, titles)
     chain_of = {idx: n for n, chain in enumerate(chains) for idx in chain}
     # Rule 1 needs a cue word among the words before a list: where none is near, skip it.
     anchors = s.positions(LIST_ANCHORS)
@@ -439,7 +526,7 @@ def assign_roles(s: Scan) -> Roles:
     def project_cue(idx: int) -> bool:
         """Rule 3 for item idx, once (a one-item list asks it for the list and for the item)."""
         if idx not in project_cues:
-            project_cues[idx] = _project_cue(s, items[idx], heads, cues)
+            project_cues[idx] = _project_cue(s, items[idx], heads, cues, titles)
         return project_cues[idx]
 
     def in_named_chain(idx: int) -> bool:
@@ -455,6 +542,13 @@ def assign_roles(s: Scan) -> Roles:
                 first.kind == "muni" and first.status != "pending" and project_cue(chains[n][0])
             )
         return chain_named[n]
+
+    def municipal_partners(idx: int) -> int:
+        """How many municipal organisations the list holding item idx names."""
+        n = chain_of.get(idx)
+        chain = chains[n] if n is not None else [idx]
+        return len({items[i].code for i in chain
+                    if items[i].kind == "muni" and (items[i].suffix in MUNI_SUFFIX or items[i].long_form)})
 
     found: list[Found] = []
     doubtful: list[Doubt] = []
@@ -472,12 +566,14 @@ def assign_roles(s: Scan) -> Roles:
             continue
         key = (it.kind, it.code)
         roles = roles_seen.get(key)
-        if roles is not None and len(roles) == 2:  # named and mentioned both given
+        if roles is not None and len(roles) == len(TEXT_ROLES):  # every role already given
             continue
-        named = in_named_chain(idx) or project_cue(idx)
-        if it.kind == "muni":
-            named = named or _partner_cue(s, it)
-        role = ROLE_NAMED if named else ROLE_MENTIONED
+        if in_named_chain(idx) or project_cue(idx):
+            role = ROLE_NAMED
+        elif it.kind == "muni" and _partner_cue(s, it):
+            role = ROLE_NAMED if municipal_partners(idx) >= MIN_PARTNER_LIST else ROLE_PARTNER
+        else:
+            role = ROLE_MENTIONED
         if roles is None:
             roles = roles_seen[key] = set()
         elif role in roles:

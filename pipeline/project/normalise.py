@@ -61,6 +61,9 @@ def clean_owner(text: str) -> tuple[str | None, str | None]:
     """Owner as written with a repeated name collapsed, and a department after a comma split off.
 
     'Samordningsförbundet RAR Sörmland, Samordningsförbundet RAR' -> ('Samordningsförbundet RAR Sörmland', None)
+    'Kommunförbundet Skåne, Kommunförbundet Skåne' -> ('Kommunförbundet Skåne', 'Kommunförbundet Skåne'):
+    the bank's 'organisation, unit' where the unit carries the organisation's own name; the
+    owner is the organisation, and the unit is kept as written (the labels keep it).
     'Region Västmanland, Regionala utvecklingsförvaltningen' -> ('Region Västmanland', 'Regionala utvecklingsförvaltningen')
     'SKL, Sveriges kommuner och landsting' stays whole: the second part is no department.
     """
@@ -70,6 +73,8 @@ def clean_owner(text: str) -> tuple[str | None, str | None]:
     parts = [p.strip() for p in s.split(",") if p.strip()]
     if len(parts) == 2:
         a, b = parts
+        if a.casefold() == b.casefold():
+            return a, b
         if b.casefold() in a.casefold() or a.casefold() in b.casefold():
             return (a if len(a) >= len(b) else b), None
         if UNIT_WORDS.search(b) and not UNIT_WORDS.search(a):

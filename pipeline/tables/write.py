@@ -146,9 +146,11 @@ class StreamingTables:
     every table into place at the end of a run, all at once (`tables/publish.py`).
     """
 
-    def __init__(self, out_dir: Path, tables: Iterable[str], flush_rows: int = 5000, convert_rows: int = 1000) -> None:
+    def __init__(self, out_dir: Path, tables: Iterable[str], flush_rows: int = 5000, convert_rows: int = 1000,
+                 metadata: dict[bytes, bytes] | None = None) -> None:
         out_dir.mkdir(parents=True, exist_ok=True)
         self.out_dir = out_dir
+        self.metadata = metadata or {}  # added to every table's Parquet metadata (the personal-data policy)
         for stale in out_dir.glob(".tmp-run-*"):  # left by a killed run; we hold the lock now
             shutil.rmtree(stale, ignore_errors=True)
         self.tmp = Path(tempfile.mkdtemp(prefix=".tmp-run-", dir=out_dir))
@@ -195,6 +197,8 @@ class StreamingTables:
         t = pieces[0] if len(pieces) == 1 else pa.concat_tables(pieces).combine_chunks()
         w = self.writers.get(table)
         if w is None:
+            if self.metadata:
+                t = t.replace_schema_metadata({**(t.schema.metadata or {}), **self.metadata})
             w = pq.ParquetWriter(self.tmp / f"{table}.parquet", t.schema)
             self.writers[table] = w
         else:

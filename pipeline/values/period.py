@@ -23,14 +23,14 @@ _OBJECTIVE_1420 = re.compile(r"\d\.\d")
 _OBJECTIVE_2127 = re.compile(r"[A-F]\d[A-Z]?")
 
 @lru_cache(maxsize=4096)
-def _area_periods(text: str) -> frozenset[str]:
+def area_periods(text: str) -> frozenset[str]:
     """Periods whose programme areas the reference table matches to `text` (cached: pages
     repeat the same few area names)."""
     return frozenset(a.period for a in lookup_area(text))
 
 
 @lru_cache(maxsize=4096)
-def _objective_periods(code: str) -> frozenset[str]:
+def objective_periods(code: str) -> frozenset[str]:
     """Periods that have the specific objective `code` in the reference table (cached)."""
     return frozenset(o.period for o in lookup_objective(code))
 
@@ -84,11 +84,11 @@ def infer_period(
         elif programme_area in {"1", "2"}:
             evidence.append((f"programme area {programme_area}", frozenset({P0713, P1420})))
     if programme_area_text and programme_area_text.strip() != programme_area:
-        found = _area_periods(programme_area_text)
+        found = area_periods(programme_area_text)
         if found:  # the reference table knows which programmes use this code + name
             evidence.append((f"programme area {programme_area_text!r}", found))
     if specific_objective:
-        objs = _objective_periods(specific_objective)
+        objs = objective_periods(specific_objective)
         if objs:
             evidence.append((f"specific objective {specific_objective}", objs))
         elif _OBJECTIVE_1420.fullmatch(specific_objective):

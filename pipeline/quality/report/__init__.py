@@ -1,7 +1,8 @@
 """Quality report: one self-contained HTML page about the tables of an extraction.
 
 `build_report(out_dir)` reads the Parquet tables in OUT_DIR and writes `OUT_DIR/report.html`:
-pages by kind and status, per-field fill rate per template, issues by code with examples,
+pages by kind and status, per-field fill rate per template (and of calls per template and regional
+plans per region), issues by code with examples,
 rejected reasons, projects and ESF money by region, by county and by start year, and the last
 runs. Everything is in the one file (CSS inline, plots as base64 PNGs drawn with matplotlib's
 Agg canvas), so it can be mailed or opened from a share without a web server.

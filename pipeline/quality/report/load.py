@@ -10,6 +10,7 @@ import pyarrow.parquet as pq
 
 from pipeline.resources import places_file
 from pipeline.tables.contacts import contact_fields, personal_columns
+from pipeline.tables.personal import TOKEN_PREFIX
 from pipeline.tables.write import to_arrow
 
 REQUIRED_TABLES = ("pages", "project_pages", "projects", "issues")
@@ -26,6 +27,7 @@ class Tables:
     frames: dict[str, pd.DataFrame]
     missing: list[str] = field(default_factory=list)
     schema_versions: dict[str, str] = field(default_factory=dict)
+    contact_names: frozenset[str] = frozenset()  # masked wherever the report quotes the tables
 
     def get(self, name: str) -> pd.DataFrame:
         return self.frames.get(name, pd.DataFrame())
@@ -54,6 +56,7 @@ def load_tables(out_dir: Path) -> Tables:
     frames: dict[str, pd.DataFrame] = {}
     missing: list[str] = []
     versions: dict[str, str] = {}
+    names: set[str] = set()
     for name in REQUIRED_TABLES + OPTIONAL_TABLES:
         path = out_dir / f"{name}.parquet"
         if not path.is_file():
@@ -66,9 +69,12 @@ def load_tables(out_dir: Path) -> Tables:
             versions[name] = meta[b"schema_version"].decode("utf-8", "replace")
         df = pd.read_parquet(path)
         if name in ("projects", "project_pages"):
+            if "contact_name" in df:  # (hash and drop tables hold tokens or nothing here)
+                names |= {str(n) for n in df["contact_name"].dropna() if not str(n).startswith(TOKEN_PREFIX)}
             df = df.drop(columns=[c for c in df.columns if c in personal])
         frames[name] = df
-    return Tables(out_dir=out_dir, frames=frames, missing=missing, schema_versions=versions)
+    return Tables(out_dir=out_dir, frames=frames, missing=missing, schema_versions=versions,
+                  contact_names=frozenset(names))
 
 
 def county_names() -> dict[str, str]:

@@ -8,13 +8,11 @@ from __future__ import annotations
 
 import base64
 import html
-import re
-from typing import Any
+from typing import Any, Iterable
 
 from pipeline.quality.report.numbers import as_int, is_filled
+from pipeline.tables.personal import ContactPolicy
 
-_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
-_PHONE = re.compile(r"(?<![\w/])(?:\+46|0)\d{1,3}[\s-]?\d{2,3}(?:[\s-]?\d{2,3}){1,3}(?![\w/])")
 
 
 def esc(v: Any) -> str:
@@ -32,6 +30,12 @@ def fmt_sek(v: Any) -> str:
 
 
 def fmt_pct(share: float) -> str:
+    """0.4567 -> '46 %'; a share that is not zero never shows as '0 %' ('<1 %'), nor a share
+    short of all as '100 %' ('>99 %')."""
+    if 0 < share < 0.005:
+        return "<1\u00a0%"
+    if 0.995 <= share < 1:
+        return ">99\u00a0%"
     return f"{100 * share:.0f}\u00a0%"
 
 
@@ -51,12 +55,13 @@ def cell(value: Any, text: str | None = None, metric: str | None = None, key: st
     return f"<td{attrs}>{esc(text if text is not None else value)}</td>"
 
 
-def mask_personal(text: Any) -> str:
-    """Issue text with e-mail addresses and phone numbers masked."""
+def mask_personal(text: Any, names: Iterable[str] = ()) -> str:
+    """Text from the tables with e-mail addresses, phone numbers, address query strings and the
+    given contacts' names masked, as `--contacts drop` masks them (tables written under keep
+    still hold them)."""
     if not is_filled(text):
         return ""
-    s = _EMAIL.sub("[e-post]", str(text))
-    return _PHONE.sub("[telefon]", s)
+    return ContactPolicy("drop").mask(str(text), names) or ""
 
 
 def img(png: bytes) -> str:
@@ -66,9 +71,11 @@ def img(png: bytes) -> str:
 
 
 def table(head: list[str], rows: list[str], cls: str = "") -> str:
+    """A table in its own horizontal scroll container: a table wider than the page (a long
+    path, many columns) scrolls instead of running off the page."""
     c = f' class="{cls}"' if cls else ""
     th = "".join(f"<th>{esc(h)}</th>" for h in head)
-    return f"<table{c}><thead><tr>{th}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
+    return f'<div class="scroll"><table{c}><thead><tr>{th}</tr></thead><tbody>{"".join(rows)}</tbody></table></div>'
 
 
 def note(text: str) -> str:

@@ -13,6 +13,7 @@ from typing import Any
 import pandas as pd
 
 from pipeline.quality.report.load import Tables, county_names, load_tables
+from pipeline.tables.contacts import personal_columns
 
 NO_VALUE = "(none)"
 NO_REGION = "(no region)"
@@ -74,20 +75,52 @@ def is_filled(v: Any) -> bool:
         return True
 
 
+def _fill_grid(df: pd.DataFrame, fields: list[str], groups: pd.Series) -> tuple[pd.DataFrame, dict[str, int]]:
+    """Share of rows with a value, fields × groups (plus 'all'), and n per group."""
+    if df.empty or not fields:
+        return pd.DataFrame(index=fields), {}
+    filled = pd.DataFrame({c: df[c].map(is_filled).astype(bool) for c in fields}, index=df.index)
+    by_g = filled.groupby(groups).mean().T
+    by_g = by_g[sorted(by_g.columns)]
+    by_g["all"] = filled.mean()
+    counts = {str(k): int(v) for k, v in groups.value_counts().sort_index().items()}
+    counts["all"] = len(df)
+    return by_g, counts
+
+
 def fill_rates(project_pages: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, int]]:
     """Share of project_pages rows with a value, fields × templates (plus 'all'), and n per template."""
     fields = [c for c in project_pages.columns if c not in _NOT_FIELDS]
-    if project_pages.empty or not fields:
-        return pd.DataFrame(index=fields), {}
     templates = label(project_pages["template"]) if "template" in project_pages else pd.Series(
         [NO_VALUE] * len(project_pages), index=project_pages.index)
-    filled = pd.DataFrame({c: project_pages[c].map(is_filled).astype(bool) for c in fields}, index=project_pages.index)
-    by_t = filled.groupby(templates).mean().T
-    by_t = by_t[sorted(by_t.columns)]
-    by_t["all"] = filled.mean()
-    counts = {str(k): int(v) for k, v in templates.value_counts().sort_index().items()}
-    counts["all"] = len(project_pages)
-    return by_t, counts
+    return _fill_grid(project_pages, fields, templates)
+
+
+# The record tables of the other page kinds: (table, what its fill rates are grouped by, the
+# columns that are bookkeeping or the grouping itself rather than extracted fields).
+RECORD_TABLES: tuple[tuple[str, str, frozenset[str]], ...] = (
+    ("calls", "template", frozenset({"source_file"})),
+    ("regional_priorities", "region", frozenset({"source_file", "region"})),
+)
+
+
+def record_fill_rates(t: Tables, table: str) -> tuple[pd.DataFrame, dict[str, int]]:
+    """Share of a calls / regional_priorities table's rows with each column filled (lists: at
+    least one item), fields × groups plus 'all': calls grouped by the template their page was
+    read with (from pages.parquet), regional plans by ESF region. Personal columns are left out."""
+    group_by, not_fields = next((g, nf) for name, g, nf in RECORD_TABLES if name == table)
+    df = t.get(table)
+    fields = [c for c in df.columns if c not in not_fields and c not in personal_columns(table)]
+    if group_by == "template":
+        pages = t.get("pages")
+        template = (dict(zip(pages["source_file"], pages["template"]))
+                    if {"source_file", "template"} <= set(pages.columns) else {})
+        src = df["source_file"] if "source_file" in df.columns else pd.Series([None] * len(df), index=df.index)
+        groups = label(src.map(lambda f: template.get(f)).astype("object"))
+    else:
+        groups = label(df[group_by], NO_REGION) if group_by in df.columns else pd.Series(
+            [NO_REGION] * len(df), index=df.index)
+    return _fill_grid(df, fields, groups)
 
 
 def project_counties(t: Tables) -> tuple[pd.DataFrame, str | None]:
@@ -203,6 +236,9 @@ def compute_numbers(t: Tables) -> dict[str, Any]:
     codes = label(issues["code"]) if "code" in issues else pd.Series([], dtype=object)
     n["issues_by_code"] = {str(k): int(v) for k, v in codes.value_counts().items()}
     n["table_rows"] = {name: (None if name in t.missing else len(df)) for name, df in t.frames.items()}
+    for table, _, _ in RECORD_TABLES:  # share of rows with each field filled, over all rows
+        rates, _counts = record_fill_rates(t, table) if table in t.frames else (pd.DataFrame(), {})
+        n[f"fill_{table}"] = {str(f): float(rates.loc[f, "all"]) for f in rates.index} if "all" in rates else {}
     return n
 
 

@@ -13,7 +13,7 @@ from pipeline.quality.report.markup import esc
 from pipeline.quality.report.numbers import compute_numbers
 from pipeline.quality.report.sections import (
     section_counties, section_fill, section_issues, section_other, section_overview, section_pages,
-    section_regions, section_rejected, section_runs, section_years,
+    section_record_fill, section_regions, section_rejected, section_runs, section_years,
 )
 
 REPORT_NAME = "report.html"
@@ -53,7 +53,8 @@ table.runs { font-size: 0.82em; }
 .n { color: #5a6570; font-weight: normal; font-size: 0.85em; }
 .note { color: #3d4852; font-size: 0.9em; max-width: 900px; }
 .row { display: flex; flex-wrap: wrap; gap: 24px; align-items: flex-start; }
-.scroll { overflow-x: auto; max-width: 100%; }
+.scroll { overflow-x: auto; max-width: 100%; min-width: 0; }
+.row > .scroll { flex: 0 1 auto; }
 img.plot { max-width: 100%; height: auto; border: 1px solid #eef1f4; }
 footer { margin-top: 40px; color: #5a6570; font-size: 0.85em; }
 """
@@ -67,6 +68,7 @@ def render_html(t: Tables, n: dict[str, Any], generated: datetime | None = None)
     sections: list[tuple[str, str, Callable[[], str]]] = [
         ("pages", "Pages", lambda: section_pages(n)),
         ("fill", "Fill rate", lambda: section_fill(t)),
+        ("fill-records", "Calls &amp; plans fill", lambda: section_record_fill(t)),
         ("issues", "Issues", lambda: section_issues(t, n)),
         ("rejected", "Rejected", lambda: section_rejected(n)),
         ("regions", "Regions", lambda: section_regions(n)),

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from typing import Any
+from typing import Any, Callable
 
 import pandas as pd
 
@@ -12,7 +12,9 @@ from pipeline.quality.report.load import OPTIONAL_TABLES, REQUIRED_TABLES, Table
 from pipeline.quality.report.markup import (
     cell, esc, fmt_int, fmt_pct, fmt_sek, img, mask_personal, note, plural, table,
 )
-from pipeline.quality.report.numbers import NO_REGION, as_int, fill_rates, is_filled, label
+from pipeline.quality.report.numbers import (
+    NO_REGION, RECORD_TABLES, as_int, fill_rates, is_filled, label, record_fill_rates,
+)
 
 
 def section_overview(t: Tables, n: dict[str, Any]) -> str:
@@ -86,26 +88,65 @@ def _shade(share: float) -> str:
     return f"background: rgba(46, 139, 87, {a:.2f})"
 
 
-def section_fill(t: Tables) -> str:
-    rates, counts = fill_rates(t.get("project_pages"))
-    head = '<section id="fill"><h2>Field fill rate per template</h2>'
-    if not counts:
-        return head + note("No project pages.") + "</section>"
+def _fill_grid(rates: pd.DataFrame, counts: dict[str, int], where: Callable[[str], str]) -> str:
+    """Fields × groups of shares, darker is fuller; `where(group)` gives each cell's data
+    attributes before data-field/data-value."""
     cols = list(rates.columns)
     th = "".join(f"<th>{esc(c)}<br><span class='n'>n={counts.get(str(c), 0)}</span></th>" for c in cols)
     rows = []
     for f in rates.index:
         tds = "".join(
             f'<td class="num fill{" zero" if float(rates.loc[f, c]) == 0 else ""}" style="{_shade(float(rates.loc[f, c]))}" '
-            f'data-template="{esc(c)}" data-field="{esc(f)}" data-value="{float(rates.loc[f, c]):.4f}">'
+            f'{where(str(c))} data-field="{esc(f)}" data-value="{float(rates.loc[f, c]):.4f}">'
             f"{fmt_pct(float(rates.loc[f, c]))}</td>"
             for c in cols
         )
         rows.append(f"<tr><th><code>{esc(f)}</code></th>{tds}</tr>")
-    grid = f'<div class="scroll"><table class="fill"><thead><tr><th>field</th>{th}</tr></thead><tbody>{"".join(rows)}</tbody></table></div>'
+    return f'<div class="scroll"><table class="fill"><thead><tr><th>field</th>{th}</tr></thead><tbody>{"".join(rows)}</tbody></table></div>'
+
+
+def section_fill(t: Tables) -> str:
+    rates, counts = fill_rates(t.get("project_pages"))
+    head = '<section id="fill"><h2>Field fill rate per template</h2>'
+    if not counts:
+        return head + note("No project pages.") + "</section>"
+    grid = _fill_grid(rates, counts, lambda c: f'data-template="{esc(c)}"')
     return (head + note("Share of <code>project_pages</code> rows with a value (lists: at least one item), per "
                          "template the page was recognised as; darker is fuller. A low share is not always a fault: "
                          "some templates never state a field.") + grid + "</section>")
+
+
+_RECORD_TITLES = {
+    "calls": ("Calls for proposals", "per template the call page was read with", "calls"),
+    "regional_priorities": ("Regional plans", "per ESF region", "regional plan rows"),
+}
+
+
+def section_record_fill(t: Tables) -> str:
+    """Fill rates of the other page kinds' records (calls, regional plans), as for project pages:
+    a table nobody reads well shows up as a pale column."""
+    parts = []
+    for table, _, _ in RECORD_TABLES:
+        if table not in t.frames:
+            continue
+        title, per, rows_word = _RECORD_TITLES[table]
+        h3 = f"<h3>{esc(title)} <span class='n'>(<code>{esc(table)}</code>)</span></h3>"
+        rates, counts = record_fill_rates(t, table)
+        if not counts:
+            parts.append(h3 + note(f"No {esc(rows_word)}."))
+            continue
+        def where(group: str, table: str = table) -> str:
+            return f'data-table="{esc(table)}" data-group="{esc(group)}"'
+
+        grid = _fill_grid(rates, counts, where)
+        parts.append(h3 + note(f"Share of the {fmt_int(counts['all'])} {esc(rows_word)} with each column filled, "
+                                f"{esc(per)} and over all rows.") + grid)
+    if not parts:
+        return ""
+    return ('<section id="fill-records"><h2>Field fill rate of calls and regional plans</h2>'
+            + note("A list column counts as filled when it has at least one item: an empty list (the page "
+                   "names none) and null (not stated, or the page was cut off) both count as empty.")
+            + "".join(parts) + "</section>")
 
 
 def section_issues(t: Tables, n: dict[str, Any]) -> str:
@@ -128,15 +169,16 @@ def section_issues(t: Tables, n: dict[str, Any]) -> str:
             fld = r.get("field")
             is_personal = is_filled(fld) and (str(fld) in personal or str(fld).startswith("contact"))
             evidence = ("<em>withheld (personal data)</em>" if is_personal
-                        else f"<code>{esc(mask_personal(r.get('evidence')))}</code>")
+                        else f"<code>{esc(mask_personal(r.get('evidence'), t.contact_names))}</code>")
             ex_rows.append(f"<tr><td>{esc(r.get('source_file'))}</td><td>{esc(fld if is_filled(fld) else '')}</td>"
-                           f"<td>{esc(mask_personal(r.get('message')))}</td><td>{evidence}</td></tr>")
+                           f"<td>{esc(mask_personal(r.get('message'), t.contact_names))}</td><td>{evidence}</td></tr>")
         blocks.append(f"<h3 id='issue-{esc(code)}'><code>{esc(code)}</code> <span class='n'>({fmt_int(count)})</span></h3>"
                       + table(["page", "field", "message", "evidence"], ex_rows, "examples"))
     summary_rows.append('<tr class="total"><td>all</td><td></td>' + cell(n["n_issues"], fmt_int(n["n_issues"])) + "<td></td></tr>")
     return (head + table(["code", "severity", "issues", "fields"], summary_rows, "narrow")
             + "<h3>Examples (up to three per code)</h3>"
-            + note("Evidence of contact fields is withheld; e-mail addresses and phone numbers are masked.")
+            + note("Evidence of contact fields is withheld; e-mail addresses, phone numbers and contacts' names "
+                   "are masked.")
             + "".join(blocks) + "</section>")
 
 
@@ -232,8 +274,12 @@ def _short(v: Any) -> str:
     return s if len(s) <= 80 else s[:79] + "…"
 
 
-RUN_COLUMNS = ("started_at", "engine", "raw_dir", "pages_total", "pages_new", "pages_changed", "pages_unchanged",
-               "pages_removed", "projects", "issues", "rejected", "seconds", "pipeline_version")
+# the path last: a long one runs into the table's scroll area, not over the numbers
+RUN_COLUMNS = ("started_at", "engine", "pages_total", "pages_new", "pages_changed", "pages_unchanged",
+               "pages_removed", "projects", "issues", "rejected", "seconds", "pipeline_version", "raw_dir")
+
+
+_RUN_NOWRAP = ("started_at", "ended_at", "engine", "raw_dir", "pipeline_version")
 
 
 def _run_value(v: Any) -> str:
@@ -260,15 +306,19 @@ def section_runs(t: Tables) -> str:
     cols = [c for c in RUN_COLUMNS if c in last.columns] or list(last.columns)
     numeric = {c for c in cols if pd.api.types.is_numeric_dtype(last[c])}
     def cls(c: str) -> str:
-        return ' class="num"' if c in numeric else ' class="nowrap"' if c in ("started_at", "ended_at", "engine") else ""
+        return ' class="num"' if c in numeric else ' class="nowrap"' if c in _RUN_NOWRAP else ""
 
-    rows = ["<tr>" + "".join(f"<td{cls(c)}>{esc(_run_value(r[c]))}</td>" for c in cols) + "</tr>"
+    def value(c: str, v: Any) -> str:
+        # a path is shown whole, on one line: the table scrolls rather than cut or wrap it
+        return str(v) if c == "raw_dir" and is_filled(v) else _run_value(v)
+
+    rows = ["<tr>" + "".join(f"<td{cls(c)}>{esc(value(c, r[c]))}</td>" for c in cols) + "</tr>"
             for _, r in last.iterrows()]
     which = "The one run" if len(runs) == 1 else f"The {len(last)} latest of {fmt_int(len(runs))} runs"
     return (head + note(f"{which} logged in <code>runs.parquet</code> "
                          "(pages: total, new, changed, unchanged and removed since the previous run; times in UTC).")
-            + '<div class="scroll">' + table([c.replace("pages_", "") if c != "pages_total" else "pages" for c in cols],
-                                              rows, "runs") + "</div></section>")
+            + table([c.replace("pages_", "") if c != "pages_total" else "pages" for c in cols], rows, "runs")
+            + "</section>")
 
 
 def section_other(t: Tables) -> str:
