@@ -125,3 +125,26 @@ def test_every_programme_name_written_is_a_verified_name(extraction: Path) -> No
                 assert (kind, code, name) in verified, (table, code, name)
                 seen += 1
     assert seen  # the sample pages have named codes
+
+
+def test_runs_parquet_of_an_older_version_takes_this_runs_types_and_version(tmp_path: Path) -> None:
+    """runs.parquet is appended to: a file an older version wrote (plain int64, its own version in
+    the metadata) reads Int64 with this run's version once this run has appended its row."""
+    import pandas as pd
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    out = tmp_path / "out"
+    done = pipeline("extract", str(RAW / "esfplus"), "--out", str(out), "--workers", "1", "--quiet")
+    assert done.returncode == 0, done.stderr
+    path = out / "runs.parquet"
+    current = pq.read_table(path)
+    old = pa.Table.from_pandas(current.to_pandas(types_mapper={pa.int64(): pd.Int64Dtype()}.get)
+                               .astype({c: "int64" for c in ("pages_total", "records")}), preserve_index=False)
+    old = old.replace_schema_metadata({**(old.schema.metadata or {}), b"pipeline_version": b"0.0.1"})
+    pq.write_table(old, path)
+    done = pipeline("extract", str(RAW / "esfplus"), "--out", str(out), "--workers", "1", "--quiet")
+    assert done.returncode == 0, done.stderr
+    runs = pd.read_parquet(path)
+    assert len(runs) == 2 and str(runs["pages_total"].dtype) == "Int64" and str(runs["records"].dtype) == "Int64"
+    assert pq.read_schema(path).metadata[b"pipeline_version"].decode() == runs["pipeline_version"].iloc[-1]
