@@ -425,13 +425,14 @@ def test_nothing_personal_in_any_byte_under_out(tmp_path: Path, monkeypatch: pyt
 
 def test_keep_leaves_everything_and_the_scan_finds_it(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """The scan means something: under keep (the default) it finds every value as written,
-    and the tables carry no policy key (they stay byte-identical to tables written before)."""
+    and the tables record the policy keep."""
     raw = _generated_dump(tmp_path / "raw")
     out = tmp_path / "out"
     assert main(["extract", str(raw), "--out", str(out), "--workers", "1", "--quiet"]) == EXIT_OK
     found = {secret for _, secret in _leaks(out, capsys.readouterr().err)}
     assert found >= set(P.values())  # (the digits-only and %-encoded forms are extra guards)
-    assert all(METADATA_KEY not in (pq.read_schema(f).metadata or {}) for f in out.glob("*.parquet"))
+    assert all(pq.read_schema(f).metadata[METADATA_KEY] == b"keep" for f in out.glob("*.parquet")
+               if f.name != "runs.parquet")
 
 
 def test_a_new_policy_or_salt_extracts_every_page_again(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

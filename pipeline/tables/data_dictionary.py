@@ -39,6 +39,8 @@ COMMON = [
     "- **Metadata:** every file's Parquet metadata holds `table`, `schema_version` and",
     "  `pipeline_version`, the full version of the run that wrote it (as in `runs.parquet`: package",
     '  version + a fingerprint of code and data, e.g. `0.1.0+5988a201e5`): `pyarrow.parquet.read_schema(path).metadata[b"pipeline_version"]`.',
+    "  Each page table also holds `contacts_policy` (`keep`, `hash` or `drop`: what `--contacts` did to",
+    "  personal data in it; see the README's Personal data section).",
     "- **Programme names** (`programme_area_name`, `specific_objective_name`) are the verified official",
     "  names of `pipeline/data/programme_objectives.csv` (with their sources); a code no source names",
     "  has a null name.",

@@ -35,7 +35,7 @@ TOKEN_PREFIX = "hmac:"
 TOKEN_HEX = 20  # 80 bits of the HMAC: no two people of a dump share a token
 # what `drop` leaves in text where a value was (Swedish, as the text around it)
 DROPPED: dict[str, str] = {"email": "[e-post]", "phone": "[telefon]", "name": "[namn]", "text": "[borttaget]"}
-METADATA_KEY = b"contacts_policy"  # in each table's Parquet metadata: hash or drop (absent: keep)
+METADATA_KEY = b"contacts_policy"  # in each table's Parquet metadata: keep, hash or drop
 SHORT_SALT = 16  # characters: a shorter salt draws a warning (it can be guessed)
 _NAME_WORD = r"[A-ZÅÄÖÉÜØ][a-zåäöéüø]+"
 _NAME = _NAME_WORD + r"(?:[ \u00a0-]" + _NAME_WORD + r"){1,3}"
@@ -261,9 +261,9 @@ class ContactPolicy:
         return out
 
     def table_metadata(self) -> dict[bytes, bytes]:
-        """What every table written under this policy records in its Parquet metadata (nothing
-        under keep: those tables stay byte-identical to tables written before the key existed)."""
-        return {} if self.mode == "keep" else {METADATA_KEY: self.mode.encode()}
+        """What every table written under this policy records in its Parquet metadata (the
+        policy's name, never the salt), so a table read on its own says what it may hold."""
+        return {METADATA_KEY: self.mode.encode()}
 
     def token(self, kind: str, value: str) -> str:
         """The stable keyed token of a value (HMAC-SHA256 of kind + NUL + normalised value)."""
