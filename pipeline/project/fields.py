@@ -103,11 +103,11 @@ def extract_fields(text: str, seg: Segmented, cls: Classification, trace: FieldT
             values[fld] = value
             evidence[fld] = f"{p.label}: {value}"
             if trace is not None:
-                trace.rules[fld] = f"fact block, label {p.label!r} (line {p.line + 1})"
+                trace.rules[fld] = f"fact block line {p.line + 1}: {p.label}"
         elif old != value:
             if trace is not None:
                 trace.outcomes.append(Outcome(
-                    Candidate(fld, value, f"{p.label}: {value}", f"fact block, label {p.label!r} (line {p.line + 1})"),
+                    Candidate(fld, value, f"{p.label}: {value}", f"fact block line {p.line + 1}: {p.label}"),
                     False, "a second, different id on the page: the field is left empty" if fld == "diarienummer"
                     else f"a second value for the field; the first, {old!r}, is kept"))
             if fld == "diarienummer":
