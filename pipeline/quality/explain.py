@@ -166,7 +166,9 @@ def explain_document(doc: RawDocument, path: Path, reader: str, gzip_layers: int
     result = process_document(doc, trace)
     page = trace.page
     text = page.text if page is not None else ""
-    lines = text.split("\n") if text else []
+    lines = text.split("\n") if text else []  # numbered as the fact block's lines are
+    if lines and not lines[-1]:
+        lines.pop()  # the line break that ends the last line starts no line
     shown = lines if full_text else lines[:HEAD_LINES]
     read = {
         "file": str(path), "source_file": doc.source_file, "reader": reader, "gzip_layers": gzip_layers,
