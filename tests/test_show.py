@@ -179,8 +179,23 @@ def test_rejected_file_says_why(tmp_path: Path, name: str, data: bytes, reason: 
     assert "none: the page was rejected before its fields were read" in done.stdout
 
 
+def test_cut_off_gzip_page_is_shown_with_its_damage(tmp_path: Path) -> None:
+    path = tmp_path / "sida.txt.gz"
+    path.write_bytes(gzip.compress((SHOW / "bank_colon.txt").read_bytes() * 3)[:-40])
+    ex = explain(path)
+    assert ex["read"]["reader"] == "gzip" and ex["status"] == "extracted"
+    assert ex["read"]["damage"] and "truncated" in ex["read"]["damage"][0]
+    assert "damage" in render(ex)
+
+
+def test_help_names_the_record_syntax() -> None:
+    done = subprocess.run([sys.executable, "-m", "pipeline", "show", "--help"], cwd=ROOT, capture_output=True, text=True)
+    assert done.returncode == 0 and "FILE#N" in done.stdout and "--json" in done.stdout
+
+
 @pytest.mark.parametrize("args, message", [
     (["no_such_file.txt"], "no such file"),
+    (["tests"], "is a folder"),
     ([str(SHOW / "crawl.jsonl") + "#9"], "no record #9"),
     ([str(SHOW / "crawl.jsonl") + "#1", "--record", "0"], "two records asked for"),
 ])

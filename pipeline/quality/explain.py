@@ -12,7 +12,7 @@ The `--json` structure (`show_version` 1; keys are only ever added):
      "read": {"file", "source_file", "reader" (plain | gzip | jsonl | warc), "gzip_layers",
               "record" (str | null), "media_type" (text | html), "bytes", "sha256",
               "source_url", "fetched_at", "declared_charset", "encoding", "markup_chars",
-              "text_chars", "text_lines", "repairs": [ISSUE]},
+              "text_chars", "text_lines", "repairs": [ISSUE], "damage": [str]},
      "text": {"lines": [str], "total_lines": int, "complete": bool},
      "kind": {"page_kind", "template", "layout", "reason", "evidence"} | null,
      "fact_block": [{"line", "label", "field", "value"}],
@@ -36,10 +36,13 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from pipeline.ingest.read import DEFAULT_MAX_BYTES, file_format, read_path
+from pipeline.ingest.read import DEFAULT_MAX_BYTES, file_format, file_name, read_path
 from pipeline.models import Issue, PageResult, RawDocument
+
+if TYPE_CHECKING:  # process.py (and spaCy with it) is imported when a page is explained
+    from pipeline.process import PageTrace
 
 SHOW_VERSION = 1
 HEAD_LINES = 15  # lines of text shown without --text
@@ -124,20 +127,18 @@ def explain(path: Path, record: str | None = None, *, full_text: bool = False,
     second = next(docs, None)
     if first is None:
         raise ShowError(f"{path}: no page in the file")
-    if second is None and "#" not in first.source_file[len(_rel(path)):]:
-        return explain_document(first, path, fmt.reader, fmt.gzip_layers, None, full_text=full_text)
-    entries = [_entry(d, path) for d in _chain(first, second, docs)]
+    if "#" not in first.source_file[len(file_name(path.name)):]:  # a one-page file (plain or gzip)
+        ex = explain_document(first, path, fmt.reader, fmt.gzip_layers, None, full_text=full_text)
+        ex["read"]["damage"] = [d.error for d in _chain(second, None, docs) if d is not None and d.error]
+        return ex
+    entries = [_entry(d) for d in _chain(first, second, docs)]
     return {"show_version": SHOW_VERSION, "file": str(path), "reader": fmt.reader, "gzip_layers": fmt.gzip_layers,
             "records": [dataclasses.asdict(e) for e in entries]}
 
 
-def _rel(path: Path) -> str:
-    from pipeline.ingest.read import file_name
-
-    return file_name(path.name)
-
-
 def _select(docs: Iterator[RawDocument], record: str) -> RawDocument | None:
+    """Record `record` of a file ("3", or "error" for the note of a damaged archive), read lazily:
+    the records before it are read and dropped, as `extract` reads them."""
     for d in docs:
         _, sep, rec = d.source_file.rpartition("#")
         if sep and rec == record:
@@ -145,14 +146,18 @@ def _select(docs: Iterator[RawDocument], record: str) -> RawDocument | None:
     return None
 
 
-def _chain(first: RawDocument, second: RawDocument | None, rest: Iterator[RawDocument]) -> Iterator[RawDocument]:
-    yield first
+def _chain(first: RawDocument | None, second: RawDocument | None,
+           rest: Iterator[RawDocument] | None) -> Iterator[RawDocument]:
+    """The documents peeked at, then the rest of the file's."""
+    if first is not None:
+        yield first
     if second is not None:
         yield second
+    if rest is not None:
         yield from rest
 
 
-def _entry(doc: RawDocument, path: Path) -> RecordEntry:
+def _entry(doc: RawDocument) -> RecordEntry:
     rec = doc.source_file.rpartition("#")[2] if "#" in doc.source_file else ""
     return RecordEntry(rec, doc.source_file, doc.n_bytes, doc.source_url, doc.error)
 
@@ -177,6 +182,7 @@ def explain_document(doc: RawDocument, path: Path, reader: str, gzip_layers: int
         "encoding": trace.decode.encoding or None, "markup_chars": trace.decode.markup_chars,
         "text_chars": len(text) if page is not None else None, "text_lines": len(lines) if page is not None else None,
         "repairs": [_issue(i) for i in (page.issues if page is not None else ())],
+        "damage": [],  # a cut-off gzip page: where the damage is (the bytes before it are the page)
     }
     cls, seg = trace.cls, trace.seg
     kind = None if cls is None else {
@@ -201,14 +207,14 @@ def explain_document(doc: RawDocument, path: Path, reader: str, gzip_layers: int
     }
 
 
-def _fields(trace: Any, result: PageResult) -> list[dict[str, Any]]:
+def _fields(trace: PageTrace, result: PageResult) -> list[dict[str, Any]]:
     """Every column of the page's record: value, as written, evidence, rule and its issues."""
     by_field: dict[str, list[str]] = {}
     for i in result.issues:
         if i.field:
             by_field.setdefault(i.field, []).append(i.code)
-    if result.project is not None:
-        raw = trace.raw
+    raw = trace.raw
+    if result.project is not None and raw is not None:
         rules = dict(trace.fields.rules)
         for o in trace.fields.outcomes:
             if o.chosen:
@@ -254,6 +260,8 @@ def main_show(arg: str, record: str | None, *, full_text: bool, as_json: bool, m
     import json
     import sys
 
+    if hasattr(sys.stdout, "reconfigure"):  # a page's odd characters never stop the explanation
+        sys.stdout.reconfigure(errors="backslashreplace")
     try:
         path, rec = target(arg, record)
         ex = explain(path, rec, full_text=full_text, max_bytes=max_bytes)
@@ -302,6 +310,8 @@ def render(ex: dict[str, Any], width: int | None = None) -> str:
                              "the page's own text (site chrome dropped)"))
     elif read["text_chars"] is not None:
         rows.append(("text", f"{_show(read['text_chars'])} characters, {read['text_lines']} lines"))
+    for d in read["damage"]:
+        rows.append(("damage", d))
     rows.append(("repairs", "; ".join(f"{r['code']}: {r['message']}" + (f" ({r['evidence']})" if r["evidence"] else "")
                                       for r in read["repairs"]) or "none"))
     for r in rows:
