@@ -170,6 +170,25 @@ def build_parser() -> argparse.ArgumentParser:
                     help='one JSON object per line: {"file": ..., "text": ...} (plus "reason" when unreadable)')
     tx.add_argument("--max-bytes", type=int, default=20 * 1024 * 1024,
                     help="files larger than this are rejected unread (default: 20 MB)")
+    sh = sub.add_parser(
+        "show",
+        help="explain one page: how it was read, its kind and why, every field with its rule and evidence",
+        description=(
+            "Run one page through the same stages as `extract` and say what each decided: how the file was read "
+            "(format, archive record, encoding, repairs), the text the later stages saw (its first lines), the "
+            "page kind and the evidence for it, the fact block's label/value pairs, every field with its value, "
+            "evidence and rule, the readers' candidates that lost and why, and the page's issues. A file holding "
+            "several pages (JSON lines, WARC) lists them: choose one with FILE#N or --record N. Rejected files "
+            "say why. Exit codes: 0 shown, 2 no such file or record."
+        ),
+    )
+    sh.add_argument("file", metavar="FILE", help="a page file, or FILE#N for record N of an archive")
+    sh.add_argument("--record", default=None, metavar="N", help="the record of a JSON-lines or WARC file (as in FILE#N)")
+    sh.add_argument("--text", dest="full_text", action="store_true", help="all of the text, not only its first lines")
+    sh.add_argument("--json", dest="as_json", action="store_true",
+                    help="one JSON object for tools (structure: README, 'When a value looks wrong')")
+    sh.add_argument("--max-bytes", type=int, default=20 * 1024 * 1024,
+                    help="files larger than this are rejected unread (default: 20 MB)")
     return p
 
 
@@ -189,6 +208,10 @@ def main(argv: list[str] | None = None) -> int:
         return _text(args)
     if args.command == "report":
         return _report(args)
+    if args.command == "show":
+        from pipeline.quality.explain import main_show
+
+        return main_show(args.file, args.record, full_text=args.full_text, as_json=args.as_json, max_bytes=args.max_bytes)
     parser.print_help()
     return EXIT_USAGE
 

@@ -4,29 +4,35 @@ PageResult out; never raises (an exception becomes a rejected page naming the st
 
 This is what the workers of the process pool or of a Dask cluster run; `run.py` imports it
 only when a run has pages to extract, so a run with nothing new never loads spaCy.
+
+Given a `PageTrace`, the same calls also record what each stage saw and decided, for
+`python -m pipeline show` (quality/explain.py): the explanation comes from the code that
+extracts, not from a second version of it. Without one, nothing is recorded.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import time
+from dataclasses import dataclass
 import traceback
 from pathlib import Path
 from typing import Any, Callable
 
 from pipeline.kinds.calls import extract_call
 from pipeline.layout.classify import classify
-from pipeline.ingest.decode import DecodeError, decode
-from pipeline.project.fields import extract_fields
+from pipeline.ingest.decode import DecodeError, DecodeTrace, decode
+from pipeline.layout.classify import Classification
+from pipeline.project.fields import FieldTrace, RawProject, extract_fields
 from pipeline.models import Page, PageResult, RawDocument, Template, issue
-from pipeline.project.normalise import ProjectValues, assign_programme_period, normalise_project, project_key
+from pipeline.project.normalise import Programme, ProjectValues, assign_programme_period, normalise_project, project_key
 from pipeline.project.record import ProjectPlaces, project_row
 from pipeline.project.objectives import extract_objectives
 from pipeline.places import find_places, project_municipalities
 from pipeline.values.programmes import lookup_area, lookup_objective
 from pipeline.kinds.regional_plans import read_regional_plan
 from pipeline.layout.sections import section_texts, split_sections
-from pipeline.layout.segment import segment, strip_bullet
+from pipeline.layout.segment import Segmented, segment, strip_bullet
 from pipeline.project.validate import validate_project
 
 
@@ -35,10 +41,24 @@ class PageTimeout(Exception):
     wherever the page's work was; its message names the stage)."""
 
 
-def process_page(page: Page) -> PageResult:
+@dataclass
+class PageTrace:
+    """What the stages saw and decided for one page, as far as it got (None: not reached)."""
+
+    decode: DecodeTrace = dataclasses.field(default_factory=DecodeTrace)
+    fields: FieldTrace = dataclasses.field(default_factory=FieldTrace)
+    page: Page | None = None  # the decoded text the later stages read
+    seg: Segmented | None = None  # lines, fact block pairs, lists
+    cls: Classification | None = None  # kind, template and the evidence for them
+    raw: RawProject | None = None  # a project page's values as written, with evidence
+    values: ProjectValues | None = None  # ... as normalised and validated
+    programme: Programme | None = None
+
+
+def process_page(page: Page, trace: PageTrace | None = None) -> PageResult:
     """Everything one decoded page contributes to the tables. Never raises."""
     try:
-        return _process(page)
+        return _process(page, trace)
     except Exception as exc:  # one page failing never stops the run
         where = traceback.extract_tb(exc.__traceback__)[-1]
         reason = str(exc) if isinstance(exc, PageTimeout) else \
@@ -50,11 +70,15 @@ def process_page(page: Page) -> PageResult:
         )
 
 
-def _process(page: Page) -> PageResult:
+def _process(page: Page, trace: PageTrace | None) -> PageResult:
     t0 = time.perf_counter()
     text = page.text
+    if trace is not None:
+        trace.page = page
     seg = segment(text)
     cls = classify(text, seg)
+    if trace is not None:
+        trace.seg, trace.cls = seg, cls
     t1 = time.perf_counter()
     result = PageResult(
         source_file=page.source_file, page_sha256=page.sha256, n_bytes=page.n_bytes,
@@ -78,11 +102,13 @@ def _process(page: Page) -> PageResult:
     if cls.page_kind != "project" or cls.template == "empty_fact_block":
         result.status, result.reason = "skipped", f"{cls.page_kind} page: {cls.reason}"
         return result
-    raw = extract_fields(text, seg, cls)
+    raw = extract_fields(text, seg, cls, trace.fields if trace is not None else None)
     t2 = time.perf_counter()
     values, issues = normalise_project(raw, text)
     values, invalid = validate_project(values)
     programme, period_issues = assign_programme_period(values, raw)
+    if trace is not None:
+        trace.raw, trace.values, trace.programme = raw, values, programme
     issues += invalid + period_issues
     t3 = time.perf_counter()
     result.timings["extract"] = t2 - t1
@@ -192,8 +218,9 @@ def _objective_name(lookup: Callable[..., list[Any]], code: str | None, period: 
     return names.pop() if len(names) == 1 else None
 
 
-def process_document(doc: RawDocument) -> PageResult:
-    """Decode then process one document; unreadable input becomes a rejected page."""
+def process_document(doc: RawDocument, trace: PageTrace | None = None) -> PageResult:
+    """Decode then process one document; unreadable input becomes a rejected page. With
+    `trace`, what every stage saw and decided is recorded there too."""
     base = dict(source_file=doc.source_file, page_sha256=doc.sha256, n_bytes=doc.n_bytes,
                 page_kind=None, template=None, status="rejected",
                 source_url=doc.source_url, fetched_at=doc.fetched_at)
@@ -201,7 +228,7 @@ def process_document(doc: RawDocument) -> PageResult:
         return PageResult(reason=doc.error or "no data", **base)  # type: ignore[arg-type]
     t0 = time.perf_counter()
     try:
-        page = decode(doc)
+        page = decode(doc, trace.decode if trace is not None else None)
     except DecodeError as exc:
         return PageResult(reason=str(exc), **base)  # type: ignore[arg-type]
     except PageTimeout as exc:
@@ -209,6 +236,6 @@ def process_document(doc: RawDocument) -> PageResult:
     except Exception as exc:  # a decoder bug must not stop the run either
         return PageResult(reason=f"decoding failed: {type(exc).__name__}: {exc}"[:500], **base)  # type: ignore[arg-type]
     t1 = time.perf_counter()
-    result = process_page(page)
+    result = process_page(page, trace)
     result.timings["decode"] = t1 - t0
     return result

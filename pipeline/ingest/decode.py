@@ -15,6 +15,7 @@ from __future__ import annotations
 import codecs
 import re
 import unicodedata
+from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
@@ -124,7 +125,15 @@ def _ftfy() -> tuple[Any, Any]:
 _PLAUSIBLE_NON_ASCII = set("åäöÅÄÖéÉèÈêëüÜáÁàíóúñçøØæÆßôîâûïÿ–—‘’“”„…€•·§°±²³½¼¾×÷«»¤£¥©®™¶¿¡¬¦¨´¸¹º\u00a0\u00ad")
 
 
-def decode(doc: RawDocument) -> Page:
+@dataclass
+class DecodeTrace:
+    """How the bytes became text, filled in by `decode` only when asked (`python -m pipeline show`)."""
+
+    encoding: str = ""  # the encoding used and what chose it: "utf-8", "cp1252 (declared)", ...
+    markup_chars: int | None = None  # characters of HTML before the reader kept the page's text
+
+
+def decode(doc: RawDocument, trace: DecodeTrace | None = None) -> Page:
     """Decode a RawDocument into a Page; raise DecodeError with a plain reason if it is not text."""
     if doc.error is not None or doc.data is None:
         raise DecodeError(doc.error or "no data (the reader could not read the file)")
@@ -133,7 +142,9 @@ def decode(doc: RawDocument) -> Page:
         raise DecodeError("empty file")
     issues: list[Issue] = []
 
-    text = _bytes_to_str(data, doc, issues)
+    text, how = _bytes_to_str(data, doc, issues)
+    if trace is not None:
+        trace.encoding = how
     if control_share(text) > _MAX_CONTROL_SHARE:
         raise DecodeError("binary content (control characters)")
 
@@ -141,6 +152,8 @@ def decode(doc: RawDocument) -> Page:
     if doc.media_type == "html":
         from pipeline.ingest.html_text import html_to_text
 
+        if trace is not None:
+            trace.markup_chars = len(repaired)
         text = html_to_text(repaired)
     else:
         text = repaired
@@ -184,21 +197,22 @@ def normalise_text(text: str) -> str:
 # --------------------------------------------------------------------------- bytes → str
 
 
-def _bytes_to_str(data: bytes, doc: RawDocument, issues: list[Issue]) -> str:
-    """The text of the bytes (UTF-8 is decoded by `decode_utf8`, which keeps the bytes for the
-    scans of the text)."""
+def _bytes_to_str(data: bytes, doc: RawDocument, issues: list[Issue]) -> tuple[str, str]:
+    """The text of the bytes, and the encoding used with what chose it (UTF-8 is decoded by
+    `decode_utf8`, which keeps the bytes for the scans of the text)."""
     first = data[:1]  # most pages start with a byte no BOM or file signature starts with
     for bom, encoding in _BOMS if first in _BOM_FIRST else ():
         if data.startswith(bom):
             body = data[len(bom) :]
+            how = f"{encoding} (byte order mark)"
             try:
-                return body.decode(encoding)
+                return body.decode(encoding), how
             except UnicodeDecodeError:
                 text = body.decode(encoding, errors="replace")
                 if text.count("\ufffd") > max(3, len(text) // 100):
                     raise DecodeError(f"undecodable bytes (invalid {encoding.upper()} after its byte order mark)") from None
                 _info(issues, doc, "invalid_bytes_replaced", f"some bytes were not valid {encoding.upper()} and were replaced by U+FFFD")
-                return text
+                return text, how
 
     for magic, kind in _MAGIC if first in _MAGIC_FIRST else ():
         if data.startswith(magic):
@@ -210,7 +224,7 @@ def _bytes_to_str(data: bytes, doc: RawDocument, issues: list[Issue]) -> str:
         utf16 = _utf16_without_bom(data)
         if utf16 is None:
             raise DecodeError("binary content (NUL bytes)")
-        return utf16
+        return utf16, "utf-16 (no byte order mark; recognised by its NUL bytes)"
 
     declared = _declared_encoding(doc, data)
     if declared is not None:
@@ -219,7 +233,7 @@ def _bytes_to_str(data: bytes, doc: RawDocument, issues: list[Issue]) -> str:
             return declared_text
 
     try:
-        return decode_utf8(data)
+        return decode_utf8(data), "utf-8"
     except UnicodeDecodeError as exc:
         first_error = exc
     # A dump cut mid-character: drop the incomplete sequence at the very end.
@@ -227,11 +241,11 @@ def _bytes_to_str(data: bytes, doc: RawDocument, issues: list[Issue]) -> str:
     if first_error.start >= len(data) - 3 and first_error.reason == "unexpected end of data":
         head = data[: first_error.start]
         if not head.isascii():
-            return decode_utf8(head)
+            return decode_utf8(head), "utf-8 (cut mid-character: the incomplete last character dropped)"
     mostly_utf8 = _decode_mostly_utf8(data)
     if mostly_utf8 is not None:
         _info(issues, doc, "mixed_encoding", "page is UTF-8 with some Windows-1252 bytes; those were read as Windows-1252")
-        return mostly_utf8
+        return mostly_utf8, "utf-8 with some windows-1252 bytes"
     return _guess(data)
 
 
@@ -282,8 +296,10 @@ def _declared_encoding(doc: RawDocument, data: bytes) -> str | None:
     return enc
 
 
-def _decode_declared(data: bytes, enc: str, doc: RawDocument, issues: list[Issue]) -> str | None:
-    """Decode with the declared charset; None when the declaration is plainly wrong."""
+def _decode_declared(data: bytes, enc: str, doc: RawDocument, issues: list[Issue]) -> tuple[str, str] | None:
+    """Decode with the declared charset (the text and what was used); None when the declaration
+    is plainly wrong."""
+    said = f"declared {enc}" + (" by the HTTP header or record" if doc.declared_charset else " by <meta charset>")
     if enc in _CP1252_ALIASES:
         if not data.isascii():
             try:
@@ -293,13 +309,13 @@ def _decode_declared(data: bytes, enc: str, doc: RawDocument, issues: list[Issue
             else:
                 # Valid multi-byte UTF-8 is practically never intended Latin-1 text.
                 _info(issues, doc, "declared_charset_ignored", f"page declares {enc} but is valid UTF-8; read as UTF-8")
-                return text
+                return text, f"utf-8 ({said}, ignored)"
         try:
-            return data.decode("cp1252")
+            return data.decode("cp1252"), f"windows-1252 ({said})"
         except UnicodeDecodeError:
-            return data.decode("latin-1")
+            return data.decode("latin-1"), f"latin-1 ({said})"
     try:
-        return decode_utf8(data) if enc == "utf-8" else data.decode(enc)
+        return (decode_utf8(data) if enc == "utf-8" else data.decode(enc)), enc + f" ({said})"
     except (UnicodeDecodeError, LookupError):
         return None
 
@@ -332,7 +348,7 @@ def _plausibility(text: str) -> float:
     return sum(ch in _PLAUSIBLE_NON_ASCII for ch in non_ascii) / len(non_ascii)
 
 
-def _guess(data: bytes) -> str:
+def _guess(data: bytes) -> tuple[str, str]:
     """Neither declared nor UTF-8: cp1252 when plausible, else charset-normalizer."""
     cp1252: str | None
     try:
@@ -340,7 +356,7 @@ def _guess(data: bytes) -> str:
     except UnicodeDecodeError:
         cp1252 = None
     if cp1252 is not None and _plausibility(cp1252) >= 0.8:
-        return cp1252
+        return cp1252, "windows-1252 (guessed: not UTF-8, plausible Latin text)"
 
     from charset_normalizer import from_bytes
 
@@ -348,9 +364,9 @@ def _guess(data: bytes) -> str:
     if best is not None:
         guessed = str(best)
         if cp1252 is None or _plausibility(guessed) > _plausibility(cp1252):
-            return guessed
+            return guessed, f"{best.encoding} (guessed by charset-normalizer)"
     if cp1252 is not None and _plausibility(cp1252) >= 0.5:
-        return cp1252
+        return cp1252, "windows-1252 (guessed: the most plausible reading)"
     raise DecodeError("undecodable bytes (not UTF-8 and no plausible legacy encoding)")
 
 

@@ -391,14 +391,42 @@ def _read_file(path: str, rel: str, max_bytes: int) -> Iterator[RawDocument]:
         except (OSError, zlib.error) as exc:
             yield _error_doc(rel, f"{rel}: gzip data corrupt at the start ({exc})", n_bytes=st.st_size)
             return
-        if src.head.lstrip(b"\r\n").startswith(b"WARC/"):
+        reader = _reader(src, rel)
+        if reader == "warc":
             yield from _read_warc(src, rel, max_bytes)
-        elif _looks_like_jsonl(src.head, rel):
+        elif reader == "jsonl":
             yield from _read_jsonl(src, rel, max_bytes)
-        elif src.layers == 0:
+        elif reader == "plain":
             yield _read_plain(src, rel, st.st_size, max_bytes)
         else:
             yield from _read_gzipped(src, rel, max_bytes)
+
+
+def _reader(src: _Source, rel: str) -> str:
+    """Which reader a file gets, by its bytes: warc, jsonl, plain or gzip (one gzipped page)."""
+    if src.head.lstrip(b"\r\n").startswith(b"WARC/"):
+        return "warc"
+    if _looks_like_jsonl(src.head, rel):
+        return "jsonl"
+    return "plain" if src.layers == 0 else "gzip"
+
+
+@dataclass(frozen=True)
+class FileFormat:
+    """How `read_path` reads a file: the reader its bytes chose and the gzip layers around it."""
+
+    reader: str  # warc | jsonl | plain | gzip; "" when the file cannot be opened
+    gzip_layers: int
+
+
+def file_format(path: Path) -> FileFormat:
+    """The reader `read_path` uses for `path` (the same sniff), for `python -m pipeline show`."""
+    try:
+        with open(path, "rb") as f:
+            src = _Source(f)
+            return FileFormat(_reader(src, file_name(path.name)), src.layers)
+    except (OSError, zlib.error):
+        return FileFormat("", 0)
 
 
 def _read_plain(src: _Source, rel: str, size: int, max_bytes: int) -> RawDocument:

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pipeline.layout.classify import Classification
 from pipeline.layout.kind_evidence import not_a_title, page_heading, strip_id
 from pipeline.models import Issue, issue
-from pipeline.project.readers import read_candidates
+from pipeline.project.readers import Candidate, Outcome, read_candidates
 from pipeline.project.readers.contacts import PHONE
 from pipeline.project.readers.contacts import read as read_contacts
 from pipeline.project.readers.prose import prose_finders, prose_patterns  # noqa: F401 (the patterns' home)
@@ -35,6 +35,15 @@ class RawProject:
     issues: list[Issue] = field(default_factory=list)
     extra: list[tuple[str, str, str]] = field(default_factory=list)  # (field, label, value): the rest of the block
     list_items: dict[str, list[str]] = field(default_factory=dict)
+
+
+@dataclass
+class FieldTrace:
+    """Where each raw value came from and what became of every candidate, filled in by
+    `extract_fields` only when asked (`python -m pipeline show`)."""
+
+    rules: dict[str, str] = field(default_factory=dict)  # field -> the rule that gave its value
+    outcomes: list[Outcome] = field(default_factory=list)  # the candidates, taken or lost, and why
 
 
 def _first_content_line(lines: list[str], start: int = 0, stop: int | None = None, max_len: int = 150) -> str | None:
@@ -77,8 +86,8 @@ def _title(seg: Segmented, cls: Classification) -> str | None:
 _SHORT_LABEL = re.compile(r"^[A-Za-z][A-Za-z ]{0,30}: \S")  # 'Managing authority: ...'
 
 
-def extract_fields(text: str, seg: Segmented, cls: Classification) -> RawProject:
-    """All raw values of a project page, as written."""
+def extract_fields(text: str, seg: Segmented, cls: Classification, trace: FieldTrace | None = None) -> RawProject:
+    """All raw values of a project page, as written (with `trace`, also where each came from)."""
     raw = RawProject(list_items=dict(seg.lists))
     values, evidence, extra = raw.values, raw.evidence, raw.extra
     # 1. label/value pairs
@@ -93,7 +102,14 @@ def extract_fields(text: str, seg: Segmented, cls: Classification) -> RawProject
         if old is None:  # (values and evidence are only set together here)
             values[fld] = value
             evidence[fld] = f"{p.label}: {value}"
+            if trace is not None:
+                trace.rules[fld] = f"fact block line {p.line + 1}: {p.label}"
         elif old != value:
+            if trace is not None:
+                trace.outcomes.append(Outcome(
+                    Candidate(fld, value, f"{p.label}: {value}", f"fact block line {p.line + 1}: {p.label}"),
+                    False, "a second, different id on the page: the field is left empty" if fld == "diarienummer"
+                    else f"a second value for the field; the first, {old!r}, is kept"))
             if fld == "diarienummer":
                 raw.issues.append(issue("conflicting_values", f"two different ids on the page: {old!r} and {value!r}",
                                         field="diarienummer", evidence=f"{p.label}: {value}"))
@@ -105,6 +121,10 @@ def extract_fields(text: str, seg: Segmented, cls: Classification) -> RawProject
     for ln in seg.lines[:12]:
         m = HEADING_ID.match(ln.strip())
         if m:
+            if trace is not None:
+                for fld in ("diarienummer", "title"):
+                    if fld not in raw.values:
+                        trace.rules[fld] = f"the id and name in the page's heading (line {seg.lines.index(ln) + 1})"
             raw.values.setdefault("diarienummer", m.group("id"))
             raw.evidence.setdefault("diarienummer", ln.strip())
             raw.values.setdefault("title", m.group("title").strip())
@@ -114,17 +134,23 @@ def extract_fields(text: str, seg: Segmented, cls: Classification) -> RawProject
         if t:
             raw.values["title"] = t
             raw.evidence["title"] = t
+            if trace is not None:
+                trace.rules["title"] = ("the project's name the page-kind evidence found" if cls.title
+                                        else f"the page's heading (the {cls.template} layout's place for it)")
     # 3. readers for sites without a full fact block (prose, English labels, contact blocks):
     #    candidates with evidence, one resolver per field (project/resolve.py)
+    outcomes = trace.outcomes if trace is not None else None
     if cls.template not in BANK_TEMPLATES:
-        raw.issues.extend(resolve_candidates(raw.values, raw.evidence, read_candidates(text, seg, cls.template)))
+        raw.issues.extend(resolve_candidates(raw.values, raw.evidence, read_candidates(text, seg, cls.template), outcomes))
     elif "contact_name" in raw.values:  # the block's contact: phone and e-mail on the lines below the name
-        resolve_contacts(raw.values, raw.evidence, read_contacts(seg))
+        resolve_contacts(raw.values, raw.evidence, read_contacts(seg), outcomes)
     # the contact's phone may be written on the label's line with a second number: keep the first
     if "contact_phone" in raw.values:
         pm = PHONE.search(raw.values["contact_phone"])
         if pm and pm.group(0).strip() != raw.values["contact_phone"].strip():
             raw.values["contact_phone"] = pm.group(0).strip()
+            if trace is not None:
+                trace.rules["contact_phone"] = trace.rules.get("contact_phone", "") + " (its first phone number)"
     return raw
 
 

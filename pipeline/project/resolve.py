@@ -19,7 +19,7 @@ from collections.abc import Callable, Hashable
 from functools import lru_cache
 
 from pipeline.models import Issue, issue
-from pipeline.project.readers import Candidate
+from pipeline.project.readers import Candidate, Outcome
 from pipeline.project.readers.contacts import PERSON_NAME, contact_cues
 from pipeline.resources import data_file
 from pipeline.values.amounts import parse_amount
@@ -108,22 +108,30 @@ def _problem(fld: str, c: Candidate) -> Issue:
     return issue("unusable_value", message, field=fld, evidence=evidence)
 
 
-def _usable(c: Candidate, issues: list[Issue], persons: frozenset[str]) -> bool:
-    """Whether a candidate with a value passes its field's check (an issue says why not)."""
+def _unusable(c: Candidate, issues: list[Issue], persons: frozenset[str]) -> str | None:
+    """Why a candidate with a value fails its field's check (an issue says so for an owner), or
+    None when it passes."""
     if c.field == "owner" and c.value is not None:
         why = owner_problem(c.value, persons)
         if why:
             issues.append(issue("rejected_candidate", f"{c.value!r} not taken as owner: {why} ({c.rule})",
                                 field="owner", evidence=c.evidence))
-            return False
+            return why
     if c.value is not None and c.field in KEYS and KEYS[c.field](c.value) in (None, (None, None)):
-        return False  # unreadable: normalise would drop it anyway
-    return True
+        return "unreadable as the field's type"  # normalise would drop it anyway
+    return None
 
 
-def resolve(values: dict[str, str], evidence: dict[str, str], candidates: list[Candidate]) -> list[Issue]:
-    """Fill `values`/`evidence` (in place) from the candidates, one field at a time."""
+def resolve(values: dict[str, str], evidence: dict[str, str], candidates: list[Candidate],
+            outcomes: list[Outcome] | None = None) -> list[Issue]:
+    """Fill `values`/`evidence` (in place) from the candidates, one field at a time; with
+    `outcomes`, also say there what became of every candidate and why."""
     issues: list[Issue] = []
+
+    def lost(c: Candidate, reason: str) -> None:
+        if outcomes is not None:
+            outcomes.append(Outcome(c, False, reason))
+
     by_field: dict[str, list[Candidate]] = {}
     for c in candidates:
         by_field.setdefault(c.field, []).append(c)
@@ -140,7 +148,16 @@ def resolve(values: dict[str, str], evidence: dict[str, str], candidates: list[C
             for c in cands:
                 if c.problem:
                     issues.append(_problem(fld, c))
-        good = [c for c in cands if c.value is not None and _usable(c, issues, persons)]
+        good = []
+        for c in cands:
+            if c.value is None:
+                lost(c, f"no usable value: {c.problem}")
+                continue
+            why = _unusable(c, issues, persons)
+            if why is None:
+                good.append(c)
+            else:
+                lost(c, why)
         if not good:
             continue
         if from_block:
@@ -151,21 +168,31 @@ def resolve(values: dict[str, str], evidence: dict[str, str], candidates: list[C
                     issues.append(issue("other_candidates",
                                         f"fact block value {values[fld]!r} kept; the prose says {', '.join(map(repr, others))}",
                                         field=fld, evidence=evidence.get(fld)))
+            for c in good:
+                lost(c, f"the fact block gives {values[fld]!r}, which outranks every reader")
             continue
         keys = {key(c.value) for c in good if c.value is not None}
         if len(keys) > 1:
             named = "; ".join(f"{c.value!r} ({c.rule})" for c in good)
             issues.append(issue("conflicting_candidates", f"{fld} left empty: the page gives different values: {named}",
                                 field=fld, evidence=good[0].evidence))
+            for c in good:
+                lost(c, "the candidates disagree, so the field stays empty")
             continue
         first = good[0]
         assert first.value is not None
         values[fld] = first.value
         evidence[fld] = first.evidence
+        if outcomes is not None:
+            outcomes.append(Outcome(first, True, "the only usable candidate" if len(good) == 1
+                                    else f"all {len(good)} usable candidates agree; the first is kept"))
+            for c in good[1:]:
+                lost(c, "agrees with the kept candidate (the first in reader order)")
     return issues
 
 
-def resolve_contacts(values: dict[str, str], evidence: dict[str, str], candidates: list[Candidate]) -> None:
+def resolve_contacts(values: dict[str, str], evidence: dict[str, str], candidates: list[Candidate],
+                     outcomes: list[Outcome] | None = None) -> None:
     """Phone and e-mail of a contact block only go with the block's own name."""
     name = values.get("contact_name")
     for c in candidates:
@@ -173,11 +200,20 @@ def resolve_contacts(values: dict[str, str], evidence: dict[str, str], candidate
             if name and c.evidence.split("\n", 1)[0] == name:
                 values[c.field] = c.value
                 evidence[c.field] = c.evidence
+                if outcomes is not None:
+                    outcomes.append(Outcome(c, True, f"written under the contact's name {name!r}"))
+            elif outcomes is not None:
+                outcomes.append(Outcome(c, False, f"not written under the contact's name {name!r}" if name
+                                        else "the page gives no contact name for it to go with"))
+        elif outcomes is not None and c.field in {"contact_phone", "contact_email"}:
+            outcomes.append(Outcome(c, False, f"no usable value: {c.problem or 'empty'}" if not c.value
+                                    else f"the field already has {values[c.field]!r}"))
 
 
-def resolve_candidates(values: dict[str, str], evidence: dict[str, str], candidates: list[Candidate]) -> list[Issue]:
+def resolve_candidates(values: dict[str, str], evidence: dict[str, str], candidates: list[Candidate],
+                       outcomes: list[Outcome] | None = None) -> list[Issue]:
     """All fields: names, amounts, dates ... first, then the contact's phone and e-mail."""
     contact = {"contact_phone", "contact_email"}
-    issues = resolve(values, evidence, [c for c in candidates if c.field not in contact])
-    resolve_contacts(values, evidence, candidates)
+    issues = resolve(values, evidence, [c for c in candidates if c.field not in contact], outcomes)
+    resolve_contacts(values, evidence, candidates, outcomes)
     return issues

@@ -33,6 +33,15 @@ class Candidate:
     problem: str | None = None  # why the value cannot be used ("approximate amount", ...)
 
 
+@dataclass(frozen=True)
+class Outcome:
+    """What a resolver did with one candidate (recorded only when asked: `python -m pipeline show`)."""
+
+    candidate: Candidate
+    chosen: bool
+    reason: str  # why it was taken or why it lost, readable
+
+
 def read_candidates(text: str, seg: Segmented, template: str) -> list[Candidate]:
     """Every reader's candidates for one page, in reader order (prose, English, contacts)."""
     from pipeline.project.readers import contacts, english, prose
