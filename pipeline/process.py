@@ -118,8 +118,10 @@ def _process(page: Page, trace: PageTrace | None) -> PageResult:
     places = _add_places(result, values, seg, key, page.source_file, cls.template)
     t5 = time.perf_counter()
     body = seg.body()
-    if values.title and body.startswith(values.title):
-        body = body[len(values.title):].lstrip()  # the heading is the title, not the summary
+    if values.title and body.startswith(values.title) and body[len(values.title):].lstrip(" \t")[:1] in ("\n", ""):
+        # the heading line is the title, not the summary; a first sentence that begins with the
+        # project's name ("Jobbsteget ger ...") is the summary and keeps its first word
+        body = body[len(values.title):].lstrip()
     sections = split_sections(body)
     period = programme.period
     objectives = extract_objectives(sections, programme_area=values.programme_area,
