@@ -624,3 +624,25 @@ def test_dev_pages_against_gold() -> None:
         exact += got == gold
     print(f"pages with gold: {n}, exact: {exact}, tp={tp} fp={fp} fn={fn}")
     assert fp == 0 and exact == n
+
+
+# --- the project's name in the text: the plain search against the regex it stands for ---------
+
+_NAME_CHARS = st.sampled_from(list("abcåäö ÅÄÖABC-_.İ1\n"))
+
+
+@settings(max_examples=300, deadline=None)
+@given(name=st.text(_NAME_CHARS, min_size=1, max_size=6), text=st.text(_NAME_CHARS, max_size=60))
+def test_title_occurrences_match_the_regex(name: str, text: str) -> None:
+    import re
+
+    from pipeline.places.roles import _occurrences
+
+    expected = [m.span() for m in re.finditer(r"(?<!\w)" + re.escape(name) + r"(?!\w)", text, re.IGNORECASE)]
+    got = _occurrences(name, text)
+    # the plain search also finds overlapping uses; the regex skips those: compare the non-overlapping ones
+    kept: list[tuple[int, int]] = []
+    for span in got:
+        if not kept or span[0] >= kept[-1][1]:
+            kept.append(span)
+    assert kept == expected

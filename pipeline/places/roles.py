@@ -87,7 +87,6 @@ ROLE_OWNER = "owner"
 ROLE_PARTNER = "partner"
 ROLE_MENTIONED = "mentioned"
 ROLES = (ROLE_LISTED, ROLE_NAMED, ROLE_OWNER, ROLE_PARTNER, ROLE_MENTIONED)
-TEXT_ROLES = (ROLE_NAMED, ROLE_PARTNER, ROLE_MENTIONED)  # the roles the text's rules give
 
 MIN_PARTNER_LIST = 2  # municipal partners in one list that name the project's area (rule 2)
 MAX_LOOKBACK = 60  # tokens a role rule looks back for its cue word; keeps long lists linear
@@ -420,18 +419,37 @@ MIN_TITLE_CHARS = 4  # a shorter title is too likely to be some other word
 def title_positions(s: Scan, title: str | None) -> frozenset[int]:
     """The last token of each use of the project's name (its title) in the text that is not a
     line of its own (a heading is no subject): there the name can be the subject of rule 3."""
-    if not title or len(title.strip()) < MIN_TITLE_CHARS:
+    name = title.strip() if title else ""
+    if len(name) < MIN_TITLE_CHARS:
         return frozenset()
     out: set[int] = set()
     text = s.text
-    for m in re.finditer(r"(?<!\w)" + re.escape(title.strip()) + r"(?!\w)", text, re.IGNORECASE):
-        line_end = text.find("\n", m.end())
-        if not text[m.end() : line_end if line_end >= 0 else len(text)].strip():
+    for start, end in _occurrences(name, text):
+        line_end = text.find("\n", end)
+        if not text[end : line_end if line_end >= 0 else len(text)].strip():
             continue  # the name alone on its line: a heading
-        span = s.doc.char_span(m.start(), m.end(), alignment_mode="expand")
+        span = s.doc.char_span(start, end, alignment_mode="expand")
         if span is not None and len(span):
             out.add(span.end - 1)
     return frozenset(out)
+
+
+def _occurrences(name: str, text: str) -> list[tuple[int, int]]:
+    """(start, end) of `name` in `text` as whole words, case-insensitively. A plain search of
+    the lower-cased text (a pattern compiled for each page's title would cost more than the
+    search); when lower-casing changes the text's length (rare letters), a regex instead."""
+    low, needle = text.lower(), name.lower()
+    if len(low) != len(text) or len(needle) != len(name):
+        return [m.span() for m in re.finditer(r"(?<!\w)" + re.escape(name) + r"(?!\w)", text, re.IGNORECASE)]
+    out: list[tuple[int, int]] = []
+    i = low.find(needle)
+    while i != -1:
+        j = i + len(needle)
+        if (i == 0 or not low[i - 1].isalnum() and low[i - 1] != "_") and (
+                j == len(low) or not low[j].isalnum() and low[j] != "_"):
+            out.append((i, j))
+        i = low.find(needle, i + 1)
+    return out
 
 
 def _subject_cue_positions(s: Scan, heads: set[tuple[str, str]], titles: frozenset[int]) -> list[int]:
@@ -566,8 +584,9 @@ def assign_roles(s: Scan, title: str | None = None) -> Roles:
             continue
         key = (it.kind, it.code)
         roles = roles_seen.get(key)
-        if roles is not None and len(roles) == len(TEXT_ROLES):  # every role already given
-            continue
+        if roles is not None and len(roles) >= 2 and ROLE_NAMED in roles and ROLE_MENTIONED in roles and (
+                ROLE_PARTNER in roles or not (it.kind == "muni" and (it.suffix in MUNI_SUFFIX or it.long_form))):
+            continue  # every role this mention could get is already given
         if in_named_chain(idx) or project_cue(idx):
             role = ROLE_NAMED
         elif it.kind == "muni" and _partner_cue(s, it):
