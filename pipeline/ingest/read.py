@@ -25,7 +25,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import IO, Any
 
-from pipeline.ingest.warc_payload import PayloadTooLarge, read_payload
+from pipeline.ingest.warc_payload import PayloadTooLarge, read_payload, records
 from pipeline.models import RawDocument
 
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
@@ -525,10 +525,8 @@ def _read_warc(src: _Source, rel: str, max_bytes: int) -> Iterator[RawDocument]:
     warcio itself ends quietly on a cut-off archive, hence the checks of Content-Length
     and of bytes missing from each record.
     """
-    from warcio.archiveiterator import ArchiveIterator  # slow import: only when needed
-
     n = 0
-    it = ArchiveIterator(src.stream)
+    it = records(src.stream)
 
     def broken(detail: str) -> RawDocument:
         damage = src.error()
