@@ -620,3 +620,110 @@ def test_a_long_symbol_run_is_cut_but_the_text_and_the_words_around_it_stay(run:
         assert words[4] == before.strip() and words[-4] == after.strip()
     elif before:  # glued to the run: still at the start and the end of tokens
         assert words[4].startswith(before) and words[-4].endswith(after)
+
+
+# --------------------------------------------------------------------------- nightly at scale
+
+
+def _opened_files(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Every file the reader opens from now on (it opens pages with the built-in `open`)."""
+    import builtins
+
+    import pipeline.ingest.read as read_module
+
+    opened: list[str] = []
+
+    def counting_open(path: object, *args: object, **kwargs: object) -> object:
+        opened.append(str(path))
+        return builtins.open(path, *args, **kwargs)  # type: ignore[call-overload]
+
+    monkeypatch.setattr(read_module, "open", counting_open, raising=False)
+    return opened
+
+
+def _settled(raw: Path) -> None:
+    """Wait until the files' times are old enough to be trusted (state.TRUST_AFTER_SECONDS)."""
+    from pipeline.batch.state import TRUST_AFTER_SECONDS
+
+    time.sleep(TRUST_AFTER_SECONDS + 0.2)
+
+
+def test_a_night_without_changes_reads_no_file(raw_copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    out = tmp_path / "out"
+    _settled(raw_copy)
+    first = run(raw_copy, out)
+    before = _tables(out)
+    opened = _opened_files(monkeypatch)
+    again = run(raw_copy, out)
+    assert opened == []  # not one page file opened: size, times, inode and device said enough
+    assert (again.pages_unchanged, again.pages_new, again.pages_changed) == (first.n_pages, 0, 0)
+    assert not again.tables_rebuilt
+    for t, df in _tables(out).items():
+        pd.testing.assert_frame_equal(df, before[t], obj=t)
+    full = run(raw_copy, out, full=True)  # --full reads every file again
+    assert len(opened) >= len({p.split("#")[0] for p in before["pages"]["source_file"]})
+    assert full.pages_changed == full.n_pages
+
+
+@pytest.mark.parametrize("change", ["same size, new time", "new size", "replaced by another file", "touched"])
+def test_a_changed_file_is_read_again(raw_copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, change: str) -> None:
+    out = tmp_path / "out"
+    page = raw_copy / "projektbanken" / "2016_00412.txt"
+    _settled(raw_copy)
+    run(raw_copy, out)
+    data = page.read_bytes()
+    st = page.stat()
+    if change == "same size, new time":
+        page.write_bytes(data.replace(b"2016/00412", b"2016/00413"))
+        os.utime(page, ns=(st.st_atime_ns, st.st_mtime_ns + 10**9))
+        assert page.stat().st_size == st.st_size
+    elif change == "new size":
+        page.write_bytes(data + b"\nEn rad till.\n")
+        os.utime(page, ns=(st.st_atime_ns, st.st_mtime_ns))  # even with the old time
+    elif change == "replaced by another file":
+        other = raw_copy / "ny.tmp"
+        other.write_bytes(data.replace(b"2016/00412", b"2016/00414"))
+        os.utime(other, ns=(st.st_atime_ns, st.st_mtime_ns))  # same size and time, another inode
+        os.replace(other, page)
+    else:
+        page.touch()  # new time, same bytes: read, hashed, not extracted again
+    _settled(raw_copy)
+    opened = _opened_files(monkeypatch)
+    again = run(raw_copy, out)
+    assert [Path(p).name for p in opened] == ["2016_00412.txt"]
+    assert again.pages_changed == (0 if change == "touched" else 1)
+    assert again.pages_unchanged == again.n_pages - again.pages_changed
+    pp = pd.read_parquet(out / "project_pages.parquet").set_index("source_file")
+    number = pp.loc["projektbanken/2016_00412.txt", "diarienummer"]
+    assert number == {"same size, new time": "2016/00413", "replaced by another file": "2016/00414"}.get(change, "2016/00412")
+
+
+def test_a_file_written_just_before_the_run_is_read_again_the_next_night(tmp_path: Path,
+                                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    """A file whose times are within a moment of the run may still be being written (or be
+    written again in the same clock tick): its stat is not trusted the next night."""
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    (raw / "a.txt").write_bytes(PAGE)
+    out = tmp_path / "out"
+    run(raw, out)  # at once: the file's times are a moment old
+    opened = _opened_files(monkeypatch)
+    run(raw, out)
+    assert [Path(p).name for p in opened] == ["a.txt"]
+    _settled(raw)
+    run(raw, out)
+    opened.clear()
+    run(raw, out)
+    assert opened == []
+
+
+def test_a_new_page_limit_reads_every_file_again(raw_copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    out = tmp_path / "out"
+    _settled(raw_copy)
+    run(raw_copy, out, max_bytes=1000)
+    too_large = (pd.read_parquet(out / "pages.parquet")["reason"].fillna("").str.startswith("file too large")).sum()
+    assert too_large > 0
+    opened = _opened_files(monkeypatch)
+    again = run(raw_copy, out)
+    assert opened and again.pages_changed >= too_large
+    assert not pd.read_parquet(out / "pages.parquet")["reason"].fillna("").str.startswith("file too large").any()
