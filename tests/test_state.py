@@ -209,3 +209,24 @@ def test_a_state_in_the_old_layout_is_rebuilt(tmp_path: Path) -> None:
         assert db.execute("PRAGMA page_size").fetchone()[0] == PAGE_SIZE
     again = run(RAW, out)
     assert again.pages_unchanged == s.n_pages and not again.tables_rebuilt
+
+
+def test_a_state_of_pickled_chunks_is_rebuilt_without_reading_it(tmp_path: Path) -> None:
+    """Layout 2 stored pickled chunks: such a state is dropped unread (no unpickling, no
+    warning) and every page extracted again."""
+    out = tmp_path / "out"
+    (out / STATE_DIR).mkdir(parents=True)
+    with sqlite3.connect(out / STATE_DIR / "pages.sqlite") as db:
+        db.execute("PRAGMA user_version = 2")
+        db.execute("CREATE TABLE chunks (id INTEGER PRIMARY KEY, data BLOB NOT NULL, pages INTEGER NOT NULL)")
+        db.execute("CREATE TABLE pages (source_file TEXT PRIMARY KEY, sha256 TEXT NOT NULL, version TEXT NOT NULL, "
+                   "chunk INTEGER NOT NULL, idx INTEGER NOT NULL)")
+        db.execute("INSERT INTO chunks VALUES (1, ?, 1)", (pickle.dumps(("never", "read")),))
+    warnings: list[object] = []
+    s = run(RAW, out, log=lambda event, data: warnings.append(data) if event == "warning" else None)
+    assert not warnings and s.pages_new == s.n_pages > 0
+    with sqlite3.connect(out / STATE_DIR / "pages.sqlite") as db:
+        assert db.execute("PRAGMA user_version").fetchone()[0] == LAYOUT == 3
+        blobs = [bytes(b) for (b,) in db.execute("SELECT data FROM chunks")]
+    assert blobs and all(load_chunk(b) for b in blobs)
+    assert not any(b.startswith(b"\x80") for b in blobs)  # no pickle stored

@@ -12,6 +12,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import textwrap
 import time
 from pathlib import Path
 
@@ -332,6 +333,26 @@ def test_a_full_disk_is_exit_3_with_a_message(raw_copy: Path, tmp_path: Path, mo
 
     monkeypatch.setattr(state_module.PageState, "store", full)
     assert main(["extract", str(raw_copy), "--out", str(out), "--quiet"]) == EXIT_OUTPUT
+
+
+@pytest.mark.parametrize("limit_kb", [40, 400])
+def test_a_disk_that_fills_up_is_exit_3_naming_what(raw_copy: Path, tmp_path: Path, limit_kb: int) -> None:
+    """A real write error, not a mock: the run's files may not grow past a few hundred KB
+    (RLIMIT_FSIZE: writes beyond fail as on a full disk). Exit 3 with one line, no traceback."""
+    out = tmp_path / "out"
+    code = textwrap.dedent(f"""
+        import resource, signal, sys
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # a failing write, not a killed process
+        resource.setrlimit(resource.RLIMIT_FSIZE, ({limit_kb} * 1024, {limit_kb} * 1024))
+        from pipeline.cli import main
+        sys.exit(main(["extract", {str(raw_copy)!r}, "--out", {str(out)!r}, "--quiet", "--workers", "1"]))
+    """)
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=300)
+    assert proc.returncode == EXIT_OUTPUT, proc.stderr[-2000:]
+    assert "Traceback" not in proc.stderr
+    assert proc.stderr.startswith("error: cannot write the") and "the tables were left as they were" in proc.stderr
+    assert not (out / "pages.parquet").exists()  # nothing half-written in place
+    assert main(["extract", str(raw_copy), "--out", str(out), "--quiet"]) == EXIT_OK  # room again: it runs
 
 
 # --------------------------------------------------------------------------- bounded memory

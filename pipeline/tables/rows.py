@@ -105,7 +105,8 @@ class ExtractedChunk:
     def stored(self) -> bytes:
         """The chunk as the incremental state keeps it: Arrow IPC (see `load_chunk`)."""
         parts: list[tuple[str, pa.Table, list[int] | None]] = [("", _heads_table(self), None)]
-        parts.extend((t, self.table(t), offsets) for t, offsets in self.offsets().items())
+        # (without the schema metadata: the same for every chunk, and put back by `load_chunk`)
+        parts.extend((t, self.table(t).replace_schema_metadata(None), offsets) for t, offsets in self.offsets().items())
         outer = pa.table({"part": [p for p, _, _ in parts], "offsets": [o for _, _, o in parts],
                           "data": [_ipc(t) for _, t, _ in parts]}, schema=_OUTER)
         return _ipc(outer)
