@@ -61,7 +61,7 @@ def test_a_chunk_holds_every_page_row_in_order() -> None:
     assert chunk.project_keys == ["k-a", None, "k-c", None]
     assert chunk.issue_codes == [[], ["c0"], ["c0", "c1"], []]
     assert all(h.project is None and not h.issues and not h.rows for h in chunk.heads)
-    assert sorted(chunk.columns) == ["issues", "page_fields", "project_pages"]
+    assert sorted(chunk.offsets()) == ["issues", "page_fields", "project_pages"]
     for t, rows, offsets in chunk.tables():
         assert len(offsets) == len(results) + 1
         for p, r in enumerate(results):
@@ -73,8 +73,9 @@ def test_a_chunk_holds_every_page_row_in_order() -> None:
 def test_a_subset_of_a_chunk_is_the_chunk_of_those_pages(pages: list[int]) -> None:
     results = [_result("a", 2, 0, True), _result("b", 0, 1, False), _result("c", 3, 2, True), _result("d", 0, 0, False)]
     got, expected = extracted_chunk(results).subset(pages), extracted_chunk([results[p] for p in pages])
-    assert (got.heads, got.project_keys, got.issue_codes, got.columns) == (
-        expected.heads, expected.project_keys, expected.issue_codes, expected.columns)
+    assert (got.heads, got.project_keys, got.issue_codes, got.offsets()) == (
+        expected.heads, expected.project_keys, expected.issue_codes, expected.offsets())
+    assert {t: rows.to_pylist() for t, rows, _ in got.tables()} == {t: rows.to_pylist() for t, rows, _ in expected.tables()}
 
 
 @pytest.mark.parametrize("n,workers", [(1, 1), (5, 1), (9, 2), (300, 2), (33, 4)])

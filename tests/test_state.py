@@ -1,7 +1,7 @@
-"""The incremental state stores chunks as the bytes the workers sent them in.
+"""The incremental state stores chunks as data (Arrow IPC), never pickle.
 
 A page's stored result is (chunk, index in it); chunks no page refers to any more are dropped
-when a run commits, and a state in the old layout (one pickled result per page) is rebuilt.
+when a run commits, and a state in an old layout (pickled results) is rebuilt.
 """
 
 from __future__ import annotations
@@ -12,10 +12,11 @@ import sqlite3
 from pathlib import Path
 
 import pandas as pd
+import pytest
 
 from conftest import RAW
 from pipeline.models import PageResult
-from pipeline.tables.rows import ExtractedChunk, extracted_chunk, unpack_chunk
+from pipeline.tables.rows import DamagedChunk, ExtractedChunk, extracted_chunk, load_chunk, unpack_chunk
 from pipeline.batch.run import run
 from pipeline.batch.state import LAYOUT, PAGE_SIZE, STATE_DIR, PageState
 
@@ -31,13 +32,72 @@ def _n_chunks(out: Path) -> int:
         return int(db.execute("SELECT count(*) FROM chunks").fetchone()[0])
 
 
-def test_a_chunk_pickles_as_its_packed_bytes_and_keeps_them() -> None:
+def _same(a: ExtractedChunk, b: ExtractedChunk) -> None:
+    assert (a.heads, a.project_keys, a.issue_codes, a.offsets()) == (b.heads, b.project_keys, b.issue_codes, b.offsets())
+    theirs = {name: rows for name, rows, _ in b.tables()}
+    assert {name for name, _, _ in a.tables()} == set(theirs)
+    for name, rows, _ in a.tables():
+        assert rows.equals(theirs[name], check_metadata=True), name
+
+
+def test_a_chunk_travels_pickled_with_its_columns() -> None:
     chunk = _chunk("a", "b")
     back = pickle.loads(pickle.dumps(chunk))
-    assert back.packed() is not None and back.packed() == chunk.packed()
     assert (back.heads, back.project_keys, back.issue_codes, back.columns) == (
         chunk.heads, chunk.project_keys, chunk.issue_codes, chunk.columns)
-    assert unpack_chunk(back.packed()).heads == chunk.heads
+    assert unpack_chunk(chunk.packed()).heads == chunk.heads
+
+
+def _rich_results() -> list[PageResult]:
+    results = []
+    for i, name in enumerate(["a", "b", "c"]):
+        r = PageResult(source_file=f"{name}.txt", page_sha256=f"sha-{name}", n_bytes=10 * i, page_kind="project",
+                       template="bank_glued", status="extracted" if i else "rejected", reason=None if i else "tom",
+                       source_url=f"https://x.se/{name}" if i != 1 else None, fetched_at="2024-05-01T10:00:00Z",
+                       kind_evidence="fund: ESF", timings={"places": 0.25 * i, "decode": 1e-6})
+        if i != 1:
+            r.project = {"project_key": f"k-{name}", "source_file": r.source_file, "title": "Å ä ö",
+                         "start_date": __import__("datetime").date(2016, 9, 1), "eu_grant_sek": 12345,
+                         "fetched_at": "2024-05-01T10:00:00Z"}  # type: ignore[typeddict-item]
+            r.rows["page_fields"] = [{"source_file": r.source_file, "field": "f", "label": "L", "value": str(i)}]
+        results.append(r)
+    return results
+
+
+def test_a_stored_chunk_is_arrow_and_reads_back_the_same() -> None:
+    chunk = extracted_chunk(_rich_results())
+    data = chunk.stored()
+    assert b"\x80\x05" not in data[:2] and b"pipeline.models" not in data  # not a pickle, names no class
+    back = load_chunk(data)
+    _same(back, chunk)
+    assert back.heads[2].timings == {"places": 0.5, "decode": 1e-6}
+    _same(load_chunk(back.stored()), chunk)  # and again from what was read
+
+
+@pytest.mark.parametrize("pages", [[0], [1], [0, 2], [0, 1, 2], []])
+def test_a_subset_of_a_stored_chunk_is_the_chunk_of_those_pages(pages: list[int]) -> None:
+    results = _rich_results()
+    for source in (extracted_chunk(results), load_chunk(extracted_chunk(results).stored())):
+        got = source.subset(pages)
+        _same(got, extracted_chunk([results[p] for p in pages]))
+        _same(load_chunk(got.stored()), got)
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        lambda data: data[: len(data) // 2],  # truncated
+        lambda data: b"garbage" * 50,
+        lambda data: pickle.dumps(("x", [1])),  # a pickle where data belongs
+        lambda data: data[:-200] + bytes(200),  # zeroed tail
+        lambda data: data.replace(b"page_fields", b"page_fieldz"),  # a table no chunk holds
+        lambda data: data.replace(b"sha-a", b"sha-\xff"),  # not UTF-8
+    ],
+)
+def test_damaged_stored_bytes_are_refused(damage: object) -> None:
+    data = extracted_chunk(_rich_results()).stored()
+    with pytest.raises(DamagedChunk):
+        load_chunk(damage(data))  # type: ignore[operator]
 
 
 def test_stored_pages_load_as_their_chunk_and_index(tmp_path: Path) -> None:
@@ -149,3 +209,24 @@ def test_a_state_in_the_old_layout_is_rebuilt(tmp_path: Path) -> None:
         assert db.execute("PRAGMA page_size").fetchone()[0] == PAGE_SIZE
     again = run(RAW, out)
     assert again.pages_unchanged == s.n_pages and not again.tables_rebuilt
+
+
+def test_a_state_of_pickled_chunks_is_rebuilt_without_reading_it(tmp_path: Path) -> None:
+    """Layout 2 stored pickled chunks: such a state is dropped unread (no unpickling, no
+    warning) and every page extracted again."""
+    out = tmp_path / "out"
+    (out / STATE_DIR).mkdir(parents=True)
+    with sqlite3.connect(out / STATE_DIR / "pages.sqlite") as db:
+        db.execute("PRAGMA user_version = 2")
+        db.execute("CREATE TABLE chunks (id INTEGER PRIMARY KEY, data BLOB NOT NULL, pages INTEGER NOT NULL)")
+        db.execute("CREATE TABLE pages (source_file TEXT PRIMARY KEY, sha256 TEXT NOT NULL, version TEXT NOT NULL, "
+                   "chunk INTEGER NOT NULL, idx INTEGER NOT NULL)")
+        db.execute("INSERT INTO chunks VALUES (1, ?, 1)", (pickle.dumps(("never", "read")),))
+    warnings: list[object] = []
+    s = run(RAW, out, log=lambda event, data: warnings.append(data) if event == "warning" else None)
+    assert not warnings and s.pages_new == s.n_pages > 0
+    with sqlite3.connect(out / STATE_DIR / "pages.sqlite") as db:
+        assert db.execute("PRAGMA user_version").fetchone()[0] == LAYOUT == 3
+        blobs = [bytes(b) for (b,) in db.execute("SELECT data FROM chunks")]
+    assert blobs and all(load_chunk(b) for b in blobs)
+    assert not any(b.startswith(b"\x80") for b in blobs)  # no pickle stored

@@ -12,6 +12,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import textwrap
 import time
 from pathlib import Path
 
@@ -334,6 +335,26 @@ def test_a_full_disk_is_exit_3_with_a_message(raw_copy: Path, tmp_path: Path, mo
     assert main(["extract", str(raw_copy), "--out", str(out), "--quiet"]) == EXIT_OUTPUT
 
 
+@pytest.mark.parametrize("limit_kb", [40, 400])
+def test_a_disk_that_fills_up_is_exit_3_naming_what(raw_copy: Path, tmp_path: Path, limit_kb: int) -> None:
+    """A real write error, not a mock: the run's files may not grow past a few hundred KB
+    (RLIMIT_FSIZE: writes beyond fail as on a full disk). Exit 3 with one line, no traceback."""
+    out = tmp_path / "out"
+    code = textwrap.dedent(f"""
+        import resource, signal, sys
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # a failing write, not a killed process
+        resource.setrlimit(resource.RLIMIT_FSIZE, ({limit_kb} * 1024, {limit_kb} * 1024))
+        from pipeline.cli import main
+        sys.exit(main(["extract", {str(raw_copy)!r}, "--out", {str(out)!r}, "--quiet", "--workers", "1"]))
+    """)
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=300)
+    assert proc.returncode == EXIT_OUTPUT, proc.stderr[-2000:]
+    assert "Traceback" not in proc.stderr
+    assert proc.stderr.startswith("error: cannot write the") and "the tables were left as they were" in proc.stderr
+    assert not (out / "pages.parquet").exists()  # nothing half-written in place
+    assert main(["extract", str(raw_copy), "--out", str(out), "--quiet"]) == EXIT_OK  # room again: it runs
+
+
 # --------------------------------------------------------------------------- bounded memory
 
 
@@ -452,3 +473,278 @@ def test_a_normal_chunked_gzip_record_reads_as_before(tmp_path: Path) -> None:
     (tmp_path / "raw" / "ok.warc.gz").write_bytes(_chunked_gzip_warc(body))
     (doc,) = list(iter_documents(tmp_path / "raw"))
     assert doc.data == body and doc.media_type == "html"
+
+
+# --------------------------------------------------------------------------- header lines capped
+
+
+def _warc_record(*, warc_extra: bytes = b"", http_extra: bytes = b"", body: bytes = b"<p>Sida</p>",
+                 uri: bytes = b"https://x.se/") -> bytes:
+    """One uncompressed WARC response record, with extra header lines where asked."""
+    http = b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n" + http_extra + b"\r\n" + body
+    return (b"WARC/1.0\r\nWARC-Type: response\r\nWARC-Target-URI: " + uri + b"\r\n" + warc_extra
+            + b"Content-Type: application/http; msgtype=response\r\nContent-Length: "
+            + str(len(http)).encode() + b"\r\n\r\n" + http + b"\r\n\r\n")
+
+
+def _read_archive(tmp_path: Path, data: bytes) -> tuple[list["RawDocument"], float]:
+    import gzip as gz
+
+    raw = tmp_path / "raw"
+    raw.mkdir(exist_ok=True)
+    (raw / "a.warc.gz").write_bytes(gz.compress(data, 6))
+    t0 = time.monotonic()
+    docs = list(iter_documents(raw))
+    return docs, time.monotonic() - t0
+
+
+@pytest.mark.parametrize("where", ["warc", "http"])
+@pytest.mark.parametrize("mb", [4, 32])
+def test_a_long_header_line_stops_the_archive_at_once(tmp_path: Path, where: str, mb: int) -> None:
+    """A header line of many MB (a few KB compressed) used to take seconds to minutes
+    (quadratic); now it is refused as damage after reading just past the cap, and the records
+    before it are kept."""
+    from pipeline.ingest.warc_payload import HEADER_LINE_MAX
+
+    long_line = b"X-Long: " + b"x" * (mb << 20) + b"\r\n"
+    bad = _warc_record(**{f"{where}_extra": long_line}, uri=b"https://x.se/b")  # type: ignore[arg-type]
+    docs, seconds = _read_archive(tmp_path, _warc_record() + bad)
+    assert seconds < 10, seconds  # ~0.01 s alone; generous for a loaded machine
+    assert [d.source_file for d in docs] == ["a.warc.gz#0", "a.warc.gz#1"]
+    assert docs[0].data is not None and docs[0].error is None
+    assert docs[1].data is None and f"header line longer than {HEADER_LINE_MAX} bytes" in (docs[1].error or "")
+
+
+@pytest.mark.parametrize("where", ["warc", "http"])
+def test_a_long_header_line_under_the_cap_is_read(tmp_path: Path, where: str) -> None:
+    from pipeline.ingest.warc_payload import HEADER_LINE_MAX
+
+    line = b"X-Long: " + b"y" * (HEADER_LINE_MAX - 100) + b"\r\n"
+    docs, _ = _read_archive(tmp_path, _warc_record(**{f"{where}_extra": line}))  # type: ignore[arg-type]
+    assert [(d.source_file, d.data) for d in docs] == [("a.warc.gz#0", b"<p>Sida</p>")]
+
+
+@pytest.mark.parametrize(
+    "lines",
+    [
+        [b"abc\n", b"def\r\n", b"", b"tail"],  # lines, a blank one, no newline at the end
+        [b"x" * 40000 + b"\n", b"y" * 70000],  # lines longer than warcio's 16 KB blocks
+        [b"\n", b"\n", b"z\n"],
+    ],
+)
+def test_capped_lines_read_as_warcio_reads_them(lines: list[bytes]) -> None:
+    """Without a limit, line for line what warcio reads; with one, never more than the limit
+    (warcio's own readline can return more: it subtracts the whole line so far per block)."""
+    import io
+
+    from warcio.bufferedreaders import DecompressingBufferedReader
+
+    from pipeline.ingest.warc_payload import _LineCapped
+
+    data = b"".join(lines)
+    ours, theirs = _LineCapped(io.BytesIO(data)), DecompressingBufferedReader(io.BytesIO(data))
+    while True:
+        a, b = ours.readline(), theirs.readline()
+        assert a == b
+        if not a:
+            break
+    for limit in (5, 20000):
+        reader, got = _LineCapped(io.BytesIO(data)), []
+        while line := reader.readline(limit):
+            assert len(line) <= limit and (line.endswith(b"\n") or len(line) == limit or len(b"".join(got)) + len(line) == len(data))
+            got.append(line)
+        assert b"".join(got) == data
+
+
+# --------------------------------------------------------------------------- symbol runs stay linear
+
+
+def _page_with(run: str) -> bytes:
+    """A real project page with `run` in the middle of its description."""
+    text = PAGE.decode("utf-8")
+    cut = text.index("Projektet vänder")
+    return (text[:cut] + run + "\n" + text[cut:]).encode("utf-8")
+
+
+SYMBOL_RUNS = {
+    "parentheses": lambda n: "(" * n,
+    "percent": lambda n: "%" * n,
+    "closing": lambda n: ")" * n,
+    "quotes and bangs": lambda n: ('"!' * n)[:n],
+    "mixed symbols": lambda n: ("([{%&/!?*+=<>#$§|~^'\".,;:" * n)[:n],
+    "words glued to runs": lambda n: ("Umeå((((((((%%%%%%%%" * n)[:n],
+    "letters between runs": lambda n: (("(" * 60 + "a") * n)[:n],
+}
+
+
+@pytest.mark.parametrize("shape", sorted(SYMBOL_RUNS))
+def test_runs_of_symbols_take_linear_time_in_every_stage(shape: str) -> None:
+    """32 KB of '(((' took minutes in spaCy's tokeniser (places); every stage must now grow
+    linearly: 128 KB may take at most ~4x as long as 32 KB (x8 allowed for a noisy machine)."""
+    from pipeline.models import RawDocument
+    from pipeline.process import process_document
+
+    def seconds(n: int, media: str) -> float:
+        data = _page_with(SYMBOL_RUNS[shape](n))
+        if media == "html":
+            data = b"<html><body><h1>Projekt</h1><pre>" + data.replace(b"<", b"&lt;") + b"</pre></body></html>"
+        doc = RawDocument(source_file="x", data=data, n_bytes=len(data), sha256="x", media_type=media)
+        best = float("inf")
+        for _ in range(2):
+            t0 = time.perf_counter()
+            result = process_document(doc)
+            best = min(best, time.perf_counter() - t0)
+        assert result.status == "extracted", result.reason
+        return best
+
+    for media in ("text", "html"):
+        seconds(1024, media)  # warm
+        small, large = seconds(32 << 10, media), seconds(128 << 10, media)
+        assert large < 15, (media, large)
+        assert large < 8 * small + 0.5, (media, small, large)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Projektet (2016-2019) drivs av Umeå kommun, se www.umea.se/projekt!",
+        "Budget: 1 234 567 kr (varav 50 % ESF)... \"Citat\" - och 'mer' t.ex. här.",
+        "Innehåll ................................................................ 3",  # dotted leader < cut
+        "-" * 64 + "\nRubrik\n" + "=" * 64,  # separator lines at the limit
+        "Mejla info@example.se eller ring 090-16 10 00; ((inre)) [[wiki]] {x} <y>.",
+        "Slut på meningen..... Nästa?! Och 100%-ig §3:1.",
+    ],
+)
+def test_text_without_long_symbol_runs_is_tokenised_as_spacy_does(text: str) -> None:
+    from pipeline.text.nlp import get_nlp, tokenize
+
+    reference = get_nlp().tokenizer  # spaCy's own, without the guard and the suffix window
+    assert [(t.text, t.whitespace_) for t in tokenize(text)] == [(t.text, t.whitespace_) for t in reference(text)]
+
+
+@pytest.mark.parametrize("run", ["(" * 200, "%" * 65, ".-" * 100, "_" * 130, "«»" * 80])
+@pytest.mark.parametrize("around", [("Umeå ", " kommun"), ("Lycksele", "Skellefteå"), ("", "")])
+def test_a_long_symbol_run_is_cut_but_the_text_and_the_words_around_it_stay(run: str, around: tuple[str, str]) -> None:
+    from pipeline.text.nlp import MAX_SYMBOL_RUN, get_nlp, tokenize
+
+    before, after = around
+    text = f"Projekt i Boden. {before}{run}{after} och Luleå."
+    doc = tokenize(text)
+    assert doc.text == text
+    assert all(text[t.idx:t.idx + len(t.text)] == t.text for t in doc)
+    assert all(len(t.text) <= 2 * MAX_SYMBOL_RUN for t in doc)
+    words = [t.text for t in doc]
+    reference = [t.text for t in get_nlp().tokenizer(text)]
+    assert words[:4] == reference[:4] == ["Projekt", "i", "Boden", "."]
+    assert words[-3:] == reference[-3:] == ["och", "Luleå", "."]
+    if before.endswith(" "):  # words apart from the run keep their own tokens
+        assert words[4] == before.strip() and words[-4] == after.strip()
+    elif before:  # glued to the run: still at the start and the end of tokens
+        assert words[4].startswith(before) and words[-4].endswith(after)
+
+
+# --------------------------------------------------------------------------- nightly at scale
+
+
+def _opened_files(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Every file the reader opens from now on (it opens pages with the built-in `open`)."""
+    import builtins
+
+    import pipeline.ingest.read as read_module
+
+    opened: list[str] = []
+
+    def counting_open(path: object, *args: object, **kwargs: object) -> object:
+        opened.append(str(path))
+        return builtins.open(path, *args, **kwargs)  # type: ignore[call-overload]
+
+    monkeypatch.setattr(read_module, "open", counting_open, raising=False)
+    return opened
+
+
+def _settled(raw: Path) -> None:
+    """Wait until the files' times are old enough to be trusted (state.TRUST_AFTER_SECONDS)."""
+    from pipeline.batch.state import TRUST_AFTER_SECONDS
+
+    time.sleep(TRUST_AFTER_SECONDS + 0.2)
+
+
+def test_a_night_without_changes_reads_no_file(raw_copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    out = tmp_path / "out"
+    _settled(raw_copy)
+    first = run(raw_copy, out)
+    before = _tables(out)
+    opened = _opened_files(monkeypatch)
+    again = run(raw_copy, out)
+    assert opened == []  # not one page file opened: size, times, inode and device said enough
+    assert (again.pages_unchanged, again.pages_new, again.pages_changed) == (first.n_pages, 0, 0)
+    assert not again.tables_rebuilt
+    for t, df in _tables(out).items():
+        pd.testing.assert_frame_equal(df, before[t], obj=t)
+    full = run(raw_copy, out, full=True)  # --full reads every file again
+    assert len(opened) >= len({p.split("#")[0] for p in before["pages"]["source_file"]})
+    assert full.pages_changed == full.n_pages
+
+
+@pytest.mark.parametrize("change", ["same size, new time", "new size", "replaced by another file", "touched"])
+def test_a_changed_file_is_read_again(raw_copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, change: str) -> None:
+    out = tmp_path / "out"
+    page = raw_copy / "projektbanken" / "2016_00412.txt"
+    _settled(raw_copy)
+    run(raw_copy, out)
+    data = page.read_bytes()
+    st = page.stat()
+    if change == "same size, new time":
+        page.write_bytes(data.replace(b"2016/00412", b"2016/00413"))
+        os.utime(page, ns=(st.st_atime_ns, st.st_mtime_ns + 10**9))
+        assert page.stat().st_size == st.st_size
+    elif change == "new size":
+        page.write_bytes(data + b"\nEn rad till.\n")
+        os.utime(page, ns=(st.st_atime_ns, st.st_mtime_ns))  # even with the old time
+    elif change == "replaced by another file":
+        other = raw_copy / "ny.tmp"
+        other.write_bytes(data.replace(b"2016/00412", b"2016/00414"))
+        os.utime(other, ns=(st.st_atime_ns, st.st_mtime_ns))  # same size and time, another inode
+        os.replace(other, page)
+    else:
+        page.touch()  # new time, same bytes: read, hashed, not extracted again
+    _settled(raw_copy)
+    opened = _opened_files(monkeypatch)
+    again = run(raw_copy, out)
+    assert [Path(p).name for p in opened] == ["2016_00412.txt"]
+    assert again.pages_changed == (0 if change == "touched" else 1)
+    assert again.pages_unchanged == again.n_pages - again.pages_changed
+    pp = pd.read_parquet(out / "project_pages.parquet").set_index("source_file")
+    number = pp.loc["projektbanken/2016_00412.txt", "diarienummer"]
+    assert number == {"same size, new time": "2016/00413", "replaced by another file": "2016/00414"}.get(change, "2016/00412")
+
+
+def test_a_file_written_just_before_the_run_is_read_again_the_next_night(tmp_path: Path,
+                                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    """A file whose times are within a moment of the run may still be being written (or be
+    written again in the same clock tick): its stat is not trusted the next night."""
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    (raw / "a.txt").write_bytes(PAGE)
+    out = tmp_path / "out"
+    run(raw, out)  # at once: the file's times are a moment old
+    opened = _opened_files(monkeypatch)
+    run(raw, out)
+    assert [Path(p).name for p in opened] == ["a.txt"]
+    _settled(raw)
+    run(raw, out)
+    opened.clear()
+    run(raw, out)
+    assert opened == []
+
+
+def test_a_new_page_limit_reads_every_file_again(raw_copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    out = tmp_path / "out"
+    _settled(raw_copy)
+    run(raw_copy, out, max_bytes=1000)
+    too_large = (pd.read_parquet(out / "pages.parquet")["reason"].fillna("").str.startswith("file too large")).sum()
+    assert too_large > 0
+    opened = _opened_files(monkeypatch)
+    again = run(raw_copy, out)
+    assert opened and again.pages_changed >= too_large
+    assert not pd.read_parquet(out / "pages.parquet")["reason"].fillna("").str.startswith("file too large").any()

@@ -220,12 +220,18 @@ def _run_locked(raw_dir: Path, out_dir: Path, *, max_bytes: int, workers: int, e
     failed = False
     try:
         # extract new and changed pages, store every result in the state
-        docs: Iterable[RawDocument] = iter_documents(raw_dir, max_bytes=max_bytes, skip=out_dir)
+        # a file whose stat is as it was is not read: its pages are those stored (not on --full)
+        state.trust_files = not full
+        docs: Iterable[RawDocument] = iter_documents(
+            raw_dir, max_bytes=max_bytes, skip=out_dir,
+            unchanged=lambda path, st: state.unchanged_pages(path, st, max_bytes))
         if progress is not None:
             docs = progress(docs)
 
         def planned() -> Iterator[tuple[list[RawDocument], list[RawDocument]]]:
             for batch in batches(docs, batch_size):
+                for d in batch:
+                    state.saw(d.source_file)
                 order.extend(d.source_file for d in batch)
                 yield batch, [d for d in batch if full or not state.is_current(d.source_file, d.sha256)]
 

@@ -19,13 +19,13 @@ import os
 import re
 import stat
 import zlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import IO, Any
 
-from pipeline.ingest.warc_payload import PayloadTooLarge, read_payload
+from pipeline.ingest.warc_payload import PayloadTooLarge, read_payload, records
 from pipeline.models import RawDocument
 
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
@@ -238,12 +238,20 @@ def _walk(raw_dir: Path, skip: Path | None = None) -> list[_Entry]:
     return entries
 
 
-def iter_documents(raw_dir: Path, *, max_bytes: int = DEFAULT_MAX_BYTES, skip: Path | None = None) -> Iterator[RawDocument]:
+# Given a file's name and its os.stat() before it is opened: the documents it gave when it had
+# these same size and times (the caller knows them), or None to read it.
+Unchanged = Callable[[str, os.stat_result], "list[RawDocument] | None"]
+
+
+def iter_documents(raw_dir: Path, *, max_bytes: int = DEFAULT_MAX_BYTES, skip: Path | None = None,
+                   unchanged: Unchanged | None = None) -> Iterator[RawDocument]:
     """Yield one RawDocument per page found under raw_dir, in sorted relative-path order.
 
     `max_bytes` bounds each page (a plain file, a decompressed gzip, one JSON line, one
     archive record), not a whole WARC or JSON-lines file, which may hold thousands of pages
-    and is streamed record by record. Raises only when raw_dir itself is not a directory.
+    and is streamed record by record. `unchanged` lets the caller answer for a file from its
+    stat alone (a nightly run over files it has seen): then the file is not opened. Raises only
+    when raw_dir itself is not a directory.
     """
     raw_dir = Path(raw_dir)
     if not raw_dir.is_dir():
@@ -254,7 +262,7 @@ def iter_documents(raw_dir: Path, *, max_bytes: int = DEFAULT_MAX_BYTES, skip: P
             continue
         yielded = 0
         try:
-            for doc in _read_file(entry.path, entry.rel, max_bytes):
+            for doc in _read_file(entry.path, entry.rel, max_bytes, unchanged):
                 yielded += 1
                 yield doc
         except Exception as exc:  # noqa: BLE001 - one bad file must not stop the run
@@ -369,7 +377,7 @@ class _Source:
         return None
 
 
-def _read_file(path: str, rel: str, max_bytes: int) -> Iterator[RawDocument]:
+def _read_file(path: str, rel: str, max_bytes: int, unchanged: Unchanged | None = None) -> Iterator[RawDocument]:
     try:
         st = os.stat(path)
     except OSError as exc:
@@ -380,6 +388,11 @@ def _read_file(path: str, rel: str, max_bytes: int) -> Iterator[RawDocument]:
         # Reading a FIFO or a device would block or never end.
         yield _error_doc(rel, f"cannot read {rel}: not a regular file")
         return
+    if unchanged is not None:
+        known = unchanged(rel, st)
+        if known is not None:
+            yield from known
+            return
     try:
         f = open(path, "rb")
     except OSError as exc:
@@ -553,10 +566,8 @@ def _read_warc(src: _Source, rel: str, max_bytes: int) -> Iterator[RawDocument]:
     warcio itself ends quietly on a cut-off archive, hence the checks of Content-Length
     and of bytes missing from each record.
     """
-    from warcio.archiveiterator import ArchiveIterator  # slow import: only when needed
-
     n = 0
-    it = ArchiveIterator(src.stream)
+    it = records(src.stream)
 
     def broken(detail: str) -> RawDocument:
         damage = src.error()

@@ -6,6 +6,11 @@ few kilobytes of archive can take gigabytes. Here the same decoding (same fallba
 that is not really chunked or not really compressed is read as it is) runs over a body
 reader that hands out at most a set number of bytes, and every inflation stops at the page
 limit: a record whose page would exceed `max_bytes` is reported as too large, never built.
+
+Header lines are read by `records` with a cap: warcio's `readline` grows the line by
+concatenation, one 16 KB block at a time (quadratic: 8 MB took seconds, 64 MB minutes), and
+has no bound at all. Here a line is read in linear time and one longer than HEADER_LINE_MAX
+stops the archive as corrupt.
 """
 
 from __future__ import annotations
@@ -13,7 +18,15 @@ from __future__ import annotations
 import sys
 from typing import Any
 
-from warcio.bufferedreaders import BufferedReader, ChunkedDataReader
+from warcio.bufferedreaders import BufferedReader, ChunkedDataReader, DecompressingBufferedReader
+
+# A WARC or HTTP header line (and a chunk-size line) longer than this is damage: servers refuse
+# header lines of 8-64 KB; 1 MiB leaves room for any real Set-Cookie or CSP header.
+HEADER_LINE_MAX = 1 << 20
+
+
+class HeaderLineTooLong(ValueError):
+    """A header line of an archive is longer than HEADER_LINE_MAX bytes."""
 
 
 class PayloadTooLarge(Exception):
@@ -85,6 +98,43 @@ class _Chunked(_BoundedInflate, ChunkedDataReader):  # type: ignore[misc]
 
 class _Encoded(_BoundedInflate, BufferedReader):  # type: ignore[misc]
     pass
+
+
+class _LineCapped(DecompressingBufferedReader):  # type: ignore[misc]
+    """warcio's archive reader with a `readline` that collects the pieces of a line and joins
+    them once (linear), and refuses a line of more than HEADER_LINE_MAX bytes when the caller
+    set no smaller limit. Every line warcio reads this way is a header, blank or chunk-size line
+    (payloads are read with `read`)."""
+
+    def readline(self, length: int | None = None) -> bytes:
+        if length == 0:
+            return b""
+        capped = length is None or length < 0 or length > HEADER_LINE_MAX
+        limit = HEADER_LINE_MAX + 1 if capped else int(length)  # type: ignore[arg-type]
+        parts: list[bytes] = []
+        n = 0
+        while n < limit:
+            self._fillbuff()
+            if self.empty():
+                break
+            part: bytes = self.buff.readline(limit - n)
+            parts.append(part)
+            n += len(part)
+            if part.endswith(b"\n"):
+                break
+        if capped and n > HEADER_LINE_MAX:
+            raise HeaderLineTooLong(f"a header line longer than {HEADER_LINE_MAX} bytes")
+        return b"".join(parts)
+
+
+def records(stream: Any) -> Any:
+    """warcio's iterator over the records of an (already decompressed) archive stream, its
+    header lines read by `_LineCapped`."""
+    from warcio.archiveiterator import ArchiveIterator  # slow import: only when needed
+
+    it = ArchiveIterator(stream)
+    it.reader = _LineCapped(it.fh, block_size=it.reader.block_size)
+    return it
 
 
 def read_payload(record: Any, max_bytes: int) -> bytes:

@@ -37,7 +37,7 @@ from spacy.tokens import Doc
 
 from pipeline.places.gazetteer import counties, esf_region_variants, risky_names, variants
 from pipeline.places.vocabulary import GENERIC_WORDS, SENTENCE_END
-from pipeline.text.nlp import RenewingTokenizer, copy_tokenizer, get_nlp
+from pipeline.text.nlp import RenewingTokenizer, copy_tokenizer, get_nlp, guarded
 
 
 @dataclass(frozen=True)
@@ -336,7 +336,7 @@ def scan_reference(text: str, indexed: frozenset[str] = frozenset()) -> Scan:
     """`scan` the plain way, for tests: spaCy's tokeniser without special cases, a loop over
     its tokens, and a gazetteer look-up of every run of tokens, longest first."""
     index = place_index()
-    doc = copy_tokenizer(cast(Tokenizer, get_nlp().tokenizer), special_cases=False)(text)
+    doc = guarded(copy_tokenizer(cast(Tokenizer, get_nlp().tokenizer), special_cases=False), text)
     words = [t.text for t in doc]
     lower = [w.lower() for w in words]
     space = [w.isspace() for w in words]

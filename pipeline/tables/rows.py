@@ -7,10 +7,12 @@ a time (`extracted_chunk`), so the main process makes one Arrow table per chunk 
 only slices and appends it: unpickling each page's row dicts and converting them one page at a
 time was the largest part of its work.
 
-A chunk is pickled once, where it was extracted (`ExtractedChunk.packed`): the same bytes
-carry it to the main process and are stored there as the pages' incremental state. They are
-loaded with an unpickler that knows only the few classes a chunk holds, so a stored chunk that
-was tampered with cannot run code; it is refused as damaged.
+A chunk travels from a worker to the main process pickled (`ExtractedChunk.packed`, loaded
+with an unpickler that knows only the few classes a chunk holds); those bytes never reach the
+disk. The incremental state stores data, not code: `ExtractedChunk.stored` writes the chunk as
+Arrow IPC (the Arrow tables the main process makes for writing anyway, plus one small table of
+the pages' heads), and `load_chunk` reads it back, checking every part against the schemas,
+so stored bytes that are damaged or tampered with are refused as `DamagedChunk`.
 """
 
 from __future__ import annotations
@@ -25,7 +27,8 @@ from typing import Any, Iterator, cast
 import pyarrow as pa
 
 from pipeline.models import Issue, PageResult
-from pipeline.tables.write import columns_to_arrow, to_columns
+from pipeline.tables.schemas import table_names
+from pipeline.tables.write import arrow_schema, columns_to_arrow, to_columns
 
 
 def page_row(r: PageResult) -> dict[str, Any]:
@@ -71,7 +74,9 @@ class ExtractedChunk:
 
     `columns` holds, per table, the rows of all pages as columns (`write.to_columns`; the main
     process makes them Arrow) and where each page's rows start: page p has rows
-    offsets[p]:offsets[p + 1] (offsets has one entry per page, plus one).
+    offsets[p]:offsets[p + 1] (offsets has one entry per page, plus one). A chunk read from the
+    state (`load_chunk`) or cut by `subset` has its tables in Arrow already: its `columns` are
+    empty and `_offsets` says where each page's rows start.
     """
 
     heads: list[PageResult]  # each page without its rows (see `head`)
@@ -79,35 +84,53 @@ class ExtractedChunk:
     issue_codes: list[list[str]]  # each page's issue codes, for the run summary
     columns: dict[str, tuple[list[list[Any]], list[int]]]
     _arrow: dict[str, pa.Table] = dataclasses.field(default_factory=dict, repr=False, compare=False)
-    _packed: bytes | None = dataclasses.field(default=None, repr=False, compare=False)
+    _offsets: dict[str, list[int]] | None = dataclasses.field(default=None, repr=False, compare=False)
 
     def __len__(self) -> int:
         return len(self.heads)
 
+    def offsets(self) -> dict[str, list[int]]:
+        """Per table with rows: where each page's rows start (one entry per page, plus one)."""
+        if self._offsets is not None:
+            return self._offsets
+        return {t: offsets for t, (_, offsets) in self.columns.items()}
+
     def packed(self) -> bytes:
-        """The chunk pickled: the bytes it arrived in from a worker, or pickled now (in-process)."""
-        if self._packed is None:
-            self._packed = pickle.dumps((self.heads, self.project_keys, self.issue_codes, self.columns),
-                                        protocol=pickle.HIGHEST_PROTOCOL)
-        return self._packed
+        """The chunk pickled, to travel from a worker to the main process (never stored)."""
+        if self._offsets is not None:
+            raise TypeError("a chunk read from the state or cut from another one is not sent anywhere")
+        return pickle.dumps((self.heads, self.project_keys, self.issue_codes, self.columns),
+                            protocol=pickle.HIGHEST_PROTOCOL)
+
+    def stored(self) -> bytes:
+        """The chunk as the incremental state keeps it: Arrow IPC (see `load_chunk`)."""
+        parts: list[tuple[str, pa.Table, list[int] | None]] = [("", _heads_table(self), None)]
+        # (without the schema metadata: the same for every chunk, and put back by `load_chunk`)
+        parts.extend((t, self.table(t).replace_schema_metadata(None), offsets) for t, offsets in self.offsets().items())
+        outer = pa.table({"part": [p for p, _, _ in parts], "offsets": [o for _, _, o in parts],
+                          "data": [_ipc(t) for _, t, _ in parts]}, schema=_OUTER)
+        return _ipc(outer)
 
     def subset(self, pages: list[int]) -> ExtractedChunk:
-        """The chunk of only the given pages (ascending indices), as `extracted_chunk` of their
-        results would make it: the state re-stores a chunk's remaining pages this way once
-        most of its pages were extracted again or removed."""
-        columns: dict[str, tuple[list[list[Any]], list[int]]] = {}
-        for t, (cols, offsets) in self.columns.items():
-            spans = [(offsets[p], offsets[p + 1]) for p in pages]
+        """The chunk of only the given pages (ascending indices), with the tables
+        `extracted_chunk` of their results would give: the state re-stores a chunk's remaining
+        pages this way once most of its pages were extracted again or removed."""
+        arrow: dict[str, pa.Table] = {}
+        offsets: dict[str, list[int]] = {}
+        for t, offs in self.offsets().items():
+            spans = [(offs[p], offs[p + 1]) for p in pages]
             if not any(a < b for a, b in spans):
                 continue  # no rows of this table left (extracted_chunk has only tables with rows)
-            picked = [[v for a, b in spans for v in col[a:b]] for col in cols]
-            columns[t] = (picked, list(accumulate((b - a for a, b in spans), initial=0)))
+            rows = self.table(t)
+            arrow[t] = pa.concat_tables([rows.slice(a, b - a) for a, b in spans if a < b]).combine_chunks()
+            offsets[t] = list(accumulate((b - a for a, b in spans), initial=0))
         return ExtractedChunk(heads=[self.heads[p] for p in pages],
                               project_keys=[self.project_keys[p] for p in pages],
-                              issue_codes=[self.issue_codes[p] for p in pages], columns=columns)
+                              issue_codes=[self.issue_codes[p] for p in pages], columns={},
+                              _arrow=arrow, _offsets=offsets)
 
     def __reduce__(self) -> tuple[Any, tuple[bytes]]:
-        """Pickled as `packed()`, so the receiver keeps the bytes to store (see `unpack_chunk`)."""
+        """Pickled as `packed()`, so that only the classes a chunk holds are unpickled."""
         return unpack_chunk, (self.packed(),)
 
     def table(self, name: str) -> pa.Table:
@@ -118,7 +141,7 @@ class ExtractedChunk:
 
     def tables(self) -> Iterator[tuple[str, pa.Table, list[int]]]:
         """(table, its rows as Arrow, row offsets per page) for every table with rows."""
-        for name, (_, offsets) in self.columns.items():
+        for name, offsets in self.offsets().items():
             yield name, self.table(name), offsets
 
 
@@ -150,29 +173,109 @@ _CHUNK_CLASSES = frozenset({("pipeline.models", "PageResult"), ("datetime", "dat
 
 
 class DamagedChunk(ValueError):
-    """Bytes that are not a chunk `packed` wrote (a damaged or tampered state)."""
+    """Bytes that are not a chunk `stored` (or `packed`) wrote: a damaged or tampered state."""
 
 
 class _ChunkUnpickler(pickle.Unpickler):
     def find_class(self, module: str, name: str) -> Any:
         if (module, name) not in _CHUNK_CLASSES:
-            raise DamagedChunk(f"a stored chunk names {module}.{name}, which no chunk holds")
+            raise DamagedChunk(f"a chunk names {module}.{name}, which no chunk holds")
         return super().find_class(module, name)
 
 
 def unpack_chunk(data: bytes) -> ExtractedChunk:
-    """`ExtractedChunk.packed` bytes -> the chunk (keeping the bytes); DamagedChunk for
-    anything else."""
+    """`ExtractedChunk.packed` bytes (from a worker) -> the chunk; DamagedChunk for anything else."""
     try:
         heads, project_keys, issue_codes, columns = _ChunkUnpickler(io.BytesIO(data)).load()
     except DamagedChunk:
         raise
     except Exception as exc:  # truncated, garbage, or the wrong shape
-        raise DamagedChunk(f"a stored chunk cannot be read: {type(exc).__name__}: {exc}"[:300]) from None
+        raise DamagedChunk(f"a chunk cannot be read: {type(exc).__name__}: {exc}"[:300]) from None
     if not (isinstance(heads, list) and isinstance(columns, dict) and len(project_keys) == len(issue_codes) == len(heads)
             and all(isinstance(h, PageResult) for h in heads)):
+        raise DamagedChunk("a chunk does not have the shape of one")
+    return ExtractedChunk(heads, project_keys, issue_codes, columns)
+
+
+# --- the chunk as stored data (Arrow IPC) ------------------------------------------------
+
+# The outer table of a stored chunk: one row per part, "" for the pages' heads, else a table
+# name with its rows (an Arrow IPC stream of `arrow_schema(table)`) and where each page's start.
+_OUTER = pa.schema([("part", pa.string()), ("offsets", pa.list_(pa.int64())), ("data", pa.large_binary())],
+                   metadata={"format": "pipeline.chunk/1"})
+# The pages without their rows (`head`), their project keys and issue codes.
+_HEADS = pa.schema([
+    ("source_file", pa.string()), ("page_sha256", pa.string()), ("n_bytes", pa.int64()),
+    ("page_kind", pa.string()), ("template", pa.string()), ("status", pa.string()), ("reason", pa.string()),
+    ("source_url", pa.string()), ("fetched_at", pa.string()), ("kind_evidence", pa.string()),
+    ("timings", pa.map_(pa.string(), pa.float64())), ("project_key", pa.string()),
+    ("issue_codes", pa.list_(pa.string())),
+])  # fmt: skip
+_HEAD_FIELDS = _HEADS.names[:10]
+
+
+def _ipc(table: pa.Table) -> bytes:
+    sink = pa.BufferOutputStream()
+    with pa.ipc.new_stream(sink, table.schema) as w:
+        w.write_table(table)
+    return cast(bytes, sink.getvalue().to_pybytes())
+
+
+def _read_ipc(data: Any) -> pa.Table:
+    with pa.ipc.open_stream(data) as r:
+        table = r.read_all()
+    table.validate(full=True)  # offsets and UTF-8 checked: bad bytes are refused, never read out of bounds
+    return table
+
+
+def _heads_table(chunk: ExtractedChunk) -> pa.Table:
+    columns: dict[str, list[Any]] = {f: [getattr(h, f) for h in chunk.heads] for f in _HEAD_FIELDS}
+    columns["timings"] = [list(h.timings.items()) for h in chunk.heads]
+    columns["project_key"] = chunk.project_keys
+    columns["issue_codes"] = chunk.issue_codes
+    return pa.table(columns, schema=_HEADS)
+
+
+def load_chunk(data: bytes) -> ExtractedChunk:
+    """`ExtractedChunk.stored` bytes -> the chunk; DamagedChunk for anything else (bytes that
+    are not Arrow IPC, parts that are not the tables' schemas, offsets that do not fit)."""
+    try:
+        return _load_chunk(data)
+    except DamagedChunk:
+        raise
+    except Exception as exc:  # noqa: BLE001 - whatever Arrow says about bytes that are not a chunk
+        raise DamagedChunk(f"a stored chunk cannot be read: {type(exc).__name__}: {exc}"[:300]) from None
+
+
+def _load_chunk(data: bytes) -> ExtractedChunk:
+    outer = _read_ipc(pa.py_buffer(data))
+    if not outer.schema.equals(_OUTER, check_metadata=True) or outer.num_rows < 1:
         raise DamagedChunk("a stored chunk does not have the shape of one")
-    return ExtractedChunk(heads, project_keys, issue_codes, columns, _packed=data)
+    names = outer.column("part").to_pylist()
+    blobs = outer.column("data").combine_chunks()
+    heads_table = _read_ipc(blobs[0].as_buffer())
+    if names[0] != "" or not heads_table.schema.equals(_HEADS):
+        raise DamagedChunk("a stored chunk's pages are not in the shape of pages")
+    n = heads_table.num_rows
+    known = set(table_names())
+    arrow: dict[str, pa.Table] = {}
+    offsets: dict[str, list[int]] = {}
+    for i, (name, offs) in enumerate(zip(names[1:], outer.column("offsets").to_pylist()[1:]), start=1):
+        if name not in known or name in arrow or name in ("pages", "runs"):
+            raise DamagedChunk(f"a stored chunk holds rows of {name!r}, which no chunk holds")
+        table = _read_ipc(blobs[i].as_buffer())
+        schema = arrow_schema(name)
+        if not table.schema.equals(schema):
+            raise DamagedChunk(f"a stored chunk's {name} rows are not in the table's schema")
+        if not (offs and len(offs) == n + 1 and offs[0] == 0 and offs[-1] == table.num_rows
+                and all(a <= b for a, b in zip(offs, offs[1:]))):
+            raise DamagedChunk(f"a stored chunk's {name} offsets do not fit its pages")
+        arrow[name] = table.replace_schema_metadata(schema.metadata)
+        offsets[name] = offs
+    rows = heads_table.to_pylist()
+    heads = [PageResult(**{f: r[f] for f in _HEAD_FIELDS}, timings=dict(r["timings"])) for r in rows]
+    return ExtractedChunk(heads=heads, project_keys=[r["project_key"] for r in rows],
+                          issue_codes=[r["issue_codes"] for r in rows], columns={}, _arrow=arrow, _offsets=offsets)
 
 
 def page_spans(offsets: list[int], start: int, stop: int, dropped: list[int]) -> list[tuple[int, int]]:

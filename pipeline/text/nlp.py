@@ -13,6 +13,13 @@ Two spaCy behaviours cost more than all the rules put together, so tokenising go
   the affix regexes again on every page, which made tokenising ~6× slower after ~500 pages.
   The tokeniser is rebuilt (a fresh, empty cache) before the cache could fill up.
 
+Runs of punctuation or symbols made spaCy super-linear: it peels affixes off a word one at a
+time and searches the whole rest of the word for a suffix each time, so 32 KB of `(((` or
+`%%%` took minutes. `guarded` cuts runs longer than MAX_SYMBOL_RUN into pieces that are
+tokenised apart (text and offsets unchanged; text without such runs is tokenised as before),
+and `copy_tokenizer` searches for suffixes in the last SUFFIX_WINDOW characters only (no
+suffix of the shared rules is longer unless it is a run of dots, which the cut bounds).
+
 Every word the vocabulary has not seen gets a lexeme, and spaCy computes ~20 attributes for it
 in Python (shape, prefix, suffix, like_num, is_stop ...): ~11 µs a word, and a 10,000-page run
 meets ~30,000 new words (numbers, names) in each process. Our lexemes get only the attributes
@@ -22,6 +29,7 @@ attributes' values stay those of `spacy.blank("sv")`.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from functools import lru_cache
 from typing import Any, cast
@@ -37,6 +45,53 @@ RENEW_TOKENS = 25_000_000  # tokens between renewals of a RenewingTokenizer (~30
 # The lexeme attributes anything here reads: LOWER (the places PhraseMatcher matches on it),
 # IS_SPACE (place names' tokens) and IS_PUNCT (the sentencizer).
 LEX_ATTRS = frozenset({LOWER, IS_SPACE, IS_PUNCT})
+
+
+# Runs of more than this many punctuation/symbol characters are cut into pieces of at least
+# half as many (normal text has none so long but separator lines and dotted leaders).
+MAX_SYMBOL_RUN = 64
+SUFFIX_WINDOW = 64  # >= MAX_SYMBOL_RUN: a suffix of the shared rules is at most a run of dots
+_LONG_RUN = re.compile(r"(?:[^\w\s]|_){%d,}" % (MAX_SYMBOL_RUN + 1))
+
+
+def _cuts(text: str) -> list[int]:
+    """Offsets at which long symbol runs are cut: every MAX_SYMBOL_RUN // 2 characters into a
+    run, the last piece of a run kept at least that long."""
+    step = MAX_SYMBOL_RUN // 2
+    cuts: list[int] = []
+    for m in _LONG_RUN.finditer(text):
+        cuts.extend(range(m.start() + step, m.end() - step + 1, step))
+    return cuts
+
+
+def guarded(tokenizer: Tokenizer, text: str) -> Doc:
+    """tokenizer(text), in time linear in the length of symbol runs: a text holding a run of
+    more than MAX_SYMBOL_RUN punctuation/symbol characters is tokenised in pieces cut inside
+    such runs, and the pieces' tokens make one Doc of the same text."""
+    if _LONG_RUN.search(text) is None:
+        return tokenizer(text)
+    words: list[str] = []
+    spaces: list[bool] = []
+    start = 0
+    for end in [*_cuts(text), len(text)]:
+        for t in tokenizer(text[start:end]):
+            words.append(t.text)
+            spaces.append(bool(t.whitespace_))
+        start = end
+    return Doc(tokenizer.vocab, words=words, spaces=spaces)
+
+
+def _windowed(suffix_search: Callable[..., Any]) -> Callable[[str], Any]:
+    """spaCy's suffix search over the last SUFFIX_WINDOW characters only (lookbehinds still
+    see the characters before): the same match whenever the suffix is shorter than that."""
+    if getattr(suffix_search, "windowed", False):
+        return suffix_search
+
+    def search(text: str) -> Any:
+        return suffix_search(text, len(text) - SUFFIX_WINDOW) if len(text) > SUFFIX_WINDOW else suffix_search(text)
+
+    search.windowed = True  # type: ignore[attr-defined]
+    return search
 
 
 @lru_cache(maxsize=1)
@@ -57,7 +112,7 @@ def copy_tokenizer(tk: Tokenizer, *, special_cases: bool = True) -> Tokenizer:
         tk.vocab,
         rules=(tk.rules or {}) if special_cases else {},
         prefix_search=tk.prefix_search,
-        suffix_search=tk.suffix_search,
+        suffix_search=_windowed(tk.suffix_search),
         infix_finditer=tk.infix_finditer,
         token_match=tk.token_match,
         url_match=tk.url_match,
@@ -87,7 +142,7 @@ class RenewingTokenizer:
         return self._budget
 
     def __call__(self, text: str) -> Doc:
-        doc = self._tok(text)
+        doc = guarded(self._tok, text)
         self._used += len(doc) + 1
         if self._used >= self._budget:
             self._tok = self._build()
