@@ -18,6 +18,8 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from conftest import RAW, ROOT
 from pipeline.batch.lock import OutputLock
@@ -783,3 +785,15 @@ def test_one_huge_line_stays_under_a_gib(tmp_path: Path, shape: str) -> None:
     assert len(pages) == 1 and pages["status"].iloc[0] in ("extracted", "rejected", "skipped")
     assert "too large" not in str(pages["reason"].iloc[0])  # the page was read, not refused unread
     assert 18_000_000 < next(raw.iterdir()).stat().st_size < 20 * 1024 * 1024
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(["a", "Å", " ", "\n", "(", "%", ".", "_", "§", "-", "9"]),
+                          st.integers(min_value=1, max_value=140)), max_size=12))
+def test_the_sampled_symbol_run_check_is_the_plain_search(parts: list[tuple[str, int]]) -> None:
+    """The guard's quick check (every 32nd character first) answers as the plain search does."""
+    from pipeline.text.nlp import _LONG_RUN, has_long_symbol_run
+
+    text = "".join(ch * n for ch, n in parts)
+    for start in range(min(len(text), 40)):  # every alignment of the runs to the sample
+        assert has_long_symbol_run(text[start:]) == (_LONG_RUN.search(text[start:]) is not None)
